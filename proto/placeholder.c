@@ -1,0 +1,1 @@
+int nerdc_proto_placeholder_;

@@ -1,0 +1,60 @@
+/*
+ * The command-line context: global options (flag > env > nerdctl.toml > default), the
+ * command path being run (for messages), and the containerd connection, opened on first use.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include "base/err.h"
+#include "base/strv.h"
+
+struct ctd;
+
+/* Exit codes, as Docker's. */
+enum {
+	EXIT_CLI_ERROR = 125,
+	EXIT_CANNOT_INVOKE = 126,
+	EXIT_NOT_FOUND = 127,
+};
+
+struct cli_global {
+	char *address;		/* --address/-a/-H, CONTAINERD_ADDRESS, toml address */
+	char *ns;		/* --namespace/-n, CONTAINERD_NAMESPACE, toml namespace */
+	char *snapshotter;	/* --snapshotter, CONTAINERD_SNAPSHOTTER, toml snapshotter */
+	char *data_root;	/* --data-root, toml data_root */
+	char *cni_path;		/* --cni-path, CNI_PATH, toml cni_path */
+	char *cni_netconfpath;	/* --cni-netconfpath, NETCONFPATH, toml cni_netconfpath */
+	char *cgroup_manager;	/* --cgroup-manager, toml cgroup_manager */
+	char *host_gateway_ip;	/* --host-gateway-ip, toml host_gateway_ip */
+	struct strv hosts_dir;	/* --hosts-dir (repeatable), toml hosts_dir */
+	bool insecure_registry;	/* --insecure-registry, toml insecure_registry */
+	bool debug;		/* --debug, toml debug */
+	bool debug_full;	/* --debug-full, toml debug_full */
+	bool experimental;	/* --experimental, toml experimental */
+	bool rootless;		/* geteuid() != 0: XDG defaults */
+	char *config_path;	/* the nerdctl.toml that was read, or NULL */
+};
+
+struct cli {
+	struct cli_global g;
+	const char *argv0;	/* "nerdc" */
+	char *cmd_path;		/* "nerdc container ls", for usage messages */
+	struct ctd *ctd_;	/* use cli_ctd() */
+};
+
+/*
+ * Fills cli->g from defaults, nerdctl.toml, the environment and the global flags found
+ * anywhere in argv (they are removed from argv; *argc is updated). Prints nothing; on error
+ * (malformed toml named with file and line, bad flag value) returns -1.
+ */
+int cli_init(struct cli *cli, int *argc, char **argv, struct err **errp);
+void cli_release(struct cli *cli);
+
+/* The containerd connection, opened on first call; ERR_UNAVAILABLE names the socket. */
+struct ctd *cli_ctd(struct cli *cli, struct err **errp);
+
+/* Prints an error in Docker's shape ("Error: ..." lines are Docker's; we print msg). */
+void cli_print_error(struct cli *cli, const struct err *e);
+/* Exit code for an error: 125 by default, 126/127 for exec failures, e->exit_code if set. */
+int cli_exit_code(const struct err *e);

@@ -1,0 +1,1 @@
+int nerdc_cli_placeholder_;

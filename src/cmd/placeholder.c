@@ -1,0 +1,1 @@
+int nerdc_cmd_placeholder_;

@@ -1,0 +1,1 @@
+int nerdc_ctd_placeholder_;
