@@ -36,20 +36,36 @@ struct cli_global {
 	char *config_path;	/* the nerdctl.toml that was read, or NULL */
 };
 
-struct cli {
-	struct cli_global g;
-	const char *argv0;	/* "nerdc" */
-	char *cmd_path;		/* "nerdc container ls", for usage messages */
-	struct ctd *ctd_;	/* use cli_ctd() */
+/* Global flags as given on the command line (NULL / unset when absent). */
+struct cli_flags {
+	const char *address, *ns, *snapshotter, *data_root, *cni_path, *cni_netconfpath;
+	const char *cgroup_manager, *host_gateway_ip;
+	struct strv hosts_dir;
+	bool insecure_registry, debug, debug_full, experimental;
+	bool insecure_registry_set, debug_set, debug_full_set, experimental_set;
 };
 
-/*
- * Fills cli->g from defaults, nerdctl.toml, the environment and the global flags found
- * anywhere in argv (they are removed from argv; *argc is updated). Prints nothing; on error
- * (malformed toml named with file and line, bad flag value) returns -1.
- */
-int cli_init(struct cli *cli, int *argc, char **argv, struct err **errp);
+struct opt;
+
+struct cli {
+	struct cli_flags f;		/* raw global flags; filled by opt parsing */
+	struct cli_global g;		/* resolved; valid after cli_config() */
+	bool resolved;
+	const struct opt *global_opts;	/* merged into every command's options by opt_parse */
+	const char *argv0;		/* "nerdc" */
+	char *cmd_path;			/* "nerdc container ls", for usage messages */
+	struct ctd *ctd_;		/* use cli_ctd() */
+};
+
+void cli_init(struct cli *cli, const char *argv0);
 void cli_release(struct cli *cli);
+
+/*
+ * Resolves cli->g once: flag > env > nerdctl.toml > default (XDG paths when rootless).
+ * Done lazily so read-only commands pay for no config they do not use. ERR_INVALID names
+ * a malformed toml's file and line.
+ */
+int cli_config(struct cli *cli, struct err **errp);
 
 /* The containerd connection, opened on first call; ERR_UNAVAILABLE names the socket. */
 struct ctd *cli_ctd(struct cli *cli, struct err **errp);
