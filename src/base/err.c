@@ -7,6 +7,9 @@
 #include "err.h"
 #include "xalloc.h"
 
+static int err_vset(struct err **errp, enum err_kind kind, int errnum, const char *fmt,
+		    va_list ap) _printf_(4, 0);
+
 static int
 err_vset(struct err **errp, enum err_kind kind, int errnum, const char *fmt, va_list ap)
 {

@@ -54,6 +54,7 @@ struct cli {
 	const struct opt *global_opts;	/* merged into every command's options by opt_parse */
 	const char *argv0;		/* "nerdc" */
 	char *cmd_path;			/* "nerdc container ls", for usage messages */
+	char *cmd_aliases;		/* "ls, ps, list" for help, or NULL */
 	struct ctd *ctd_;		/* use cli_ctd() */
 };
 
@@ -67,10 +68,27 @@ void cli_release(struct cli *cli);
  */
 int cli_config(struct cli *cli, struct err **errp);
 
+/* The global option table (pointing into cli->f), built once. */
+const struct opt *cli_global_options(struct cli *cli);
+
+/* containerd's identifier rule for namespace names; ERR_INVALID with containerd's text. */
+int cli_check_namespace(const char *ns, struct err **errp);
+
+/* The socket path of the resolved address (without "unix://"); after cli_config. Borrowed. */
+const char *cli_address_path(struct cli *cli);
+/*
+ * nerdctl's per-daemon state directory, <data-root>/<first 8 hex of sha256(address)>
+ * (volumes, container state, name store). *ret is new. Does not create it.
+ */
+int cli_data_store(struct cli *cli, char **ret, struct err **errp);
+
 /* The containerd connection, opened on first call; ERR_UNAVAILABLE names the socket. */
 struct ctd *cli_ctd(struct cli *cli, struct err **errp);
 
-/* Prints an error in Docker's shape ("Error: ..." lines are Docker's; we print msg). */
+/* Prints "Error: MSG" to stderr, Docker's shape for client-side failures. */
 void cli_print_error(struct cli *cli, const struct err *e);
-/* Exit code for an error: 125 by default, 126/127 for exec failures, e->exit_code if set. */
+/*
+ * Exit code for an error, as Docker: e->exit_code if set; 125 for usage errors, 126/127 for
+ * exec failures; 1 otherwise (run/create/start set 125 themselves, as Docker does).
+ */
 int cli_exit_code(const struct err *e);

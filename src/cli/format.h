@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <jansson.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 
 struct fmt;
@@ -21,23 +22,34 @@ struct fmt_header {
 /*
  * format: the user's --format value or NULL. default_table: the command's default, e.g.
  * "table {{.ID}}\t{{.Image}}". headers: field → column title, ended by {NULL, NULL}. quiet
- * formats are the caller's business. ERR_INVALID for a malformed template.
+ * formats are the caller's business. As Docker does, the format is trimmed of spaces and
+ * the two-character escapes \t and \n become a tab and a newline; "json" is {{json .}}.
+ * ERR_INVALID for a malformed template ("template parsing error: template: :1: ...").
  */
 int fmt_begin(const char *format, const char *default_table, const struct fmt_header *headers,
 	      FILE *out, struct fmt **ret, struct err **errp);
-/* Formats one row. */
+/* Formats one row into f's buffer (nothing reaches out before fmt_end). ERR_INVALID or
+ * ERR_RESOURCE when the template fails on it. */
 int fmt_row(struct fmt *f, json_t *row, struct err **errp);
-/* Flushes aligned columns to out and frees f (f may be NULL). */
+/* Prints the header (table formats) and the rows, aligned, to out; frees f (f may be NULL).
+ * ERR_IO when writing fails. */
 int fmt_end(struct fmt *f, struct err **errp);
 void fmt_free(struct fmt *f);
 
 /*
  * inspect -f: with format NULL, prints the JSON array of items indented like Docker
- * (4 spaces); with a template, one line per item. items: a JSON array (borrowed).
+ * (4 spaces; "[]" for none); with a template ("json" is {{json .}}), one line per item,
+ * each printed as soon as it is made. items: a JSON array (borrowed). ERR_INVALID for a bad
+ * template or one failing on an item, ERR_IO when writing fails.
  */
 int fmt_inspect(const char *format, json_t *items, FILE *out, struct err **errp);
 
-/* Go's text/tabwriter (minwidth, tabwidth, padding, padchar ' ', no flags) over text. */
+/*
+ * Go's text/tabwriter with padchar ' ' and no flags (tabwidth does not matter then) over
+ * len bytes of text: cells end at '\t'; a line's text after its last tab is no column;
+ * cell widths count UTF-8 characters. Appends to out / writes to out.
+ */
+void tabwriter_format(const char *text, size_t len, int minwidth, int padding, struct buf *out);
 void tabwriter_render(const char *text, size_t len, int minwidth, int padding, FILE *out);
 
 DEFINE_CLEANUP_FUNC(fmt_freep, struct fmt *, fmt_free)

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2317 # bench_* functions are called by name
+# Benchmarks nerdc against ctr with hyperfine on a private containerd in a private network
+# namespace, and writes docs/benchmarks.md.
+#
+#   bench/run.sh [BENCH...]      (default: every benchmark; known: version)
+#
+# Environment: NERDC (default build/nerdc, else build/src/nerdc), BENCH_RUNS (default 300),
+# BENCH_WARMUP (default 20), BENCH_OUT (default docs/benchmarks.md).
+# BENCH_STANDIN=1 validates the harness while nerdc cannot run a benchmark yet: ctr stands in
+# for nerdc, results go to the terminal only, and BENCH_OUT records "not yet measured".
+#
+# Adding a benchmark: write bench_NAME (see bench_version), add NAME to BENCHES. It calls
+# need_nerdc to check that nerdc can do it, then compare "TITLE" NAME1 CMD1 NAME2 CMD2 ...
+set -euo pipefail
+
+SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SCRIPTS=$SRCDIR/scripts
+BENCHES=(version)
+RUNS=${BENCH_RUNS:-300}
+WARMUP=${BENCH_WARMUP:-20}
+
+die() { echo "bench/run.sh: $*" >&2; exit 1; }
+
+# need_nerdc TEXT ARGS...: true if `nerdc ARGS` succeeds here and its output contains TEXT
+# (the feature exists, not merely a binary that exits 0); otherwise the benchmark's section
+# says "not yet measured", or ctr stands in (BENCH_STANDIN=1).
+need_nerdc()
+{
+	local want=$1 out
+	shift
+
+	if out=$("$NERDC" --address "$CTD_SOCK" "$@" 2>&1) && grep -Fq -- "$want" <<<"$out"; then
+		BENCH_NERDC=$NERDC
+		return 0
+	fi
+	{
+		echo "## $BENCH_TITLE"
+		echo
+		echo "Not yet measured: \`nerdc $*\` does not work yet."
+		echo
+	} >>"$SECTIONS"
+	NOT_MEASURED+=("$BENCH_NAME")
+	if [[ ${BENCH_STANDIN:-} == 1 ]]; then
+		echo "bench/run.sh: $BENCH_NAME: nerdc cannot do it yet; ctr stands in (results not recorded)" >&2
+		BENCH_NERDC=standin
+		return 0
+	fi
+	return 1
+}
+
+# compare TITLE [NAME CMD]...: one hyperfine run over all commands, side by side. Commands run
+# without a shell (-N), so they carry their flags (--address) instead of environment.
+compare()
+{
+	local title=$1 md json args=()
+	shift
+
+	md=$(mktemp "$WORK/bench.XXXXXX.md")
+	json=${md%.md}.json
+	while [[ $# -gt 0 ]]; do
+		args+=(--command-name "$1" "$2")
+		shift 2
+	done
+	hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" \
+		--export-markdown "$md" --export-json "$json" "${args[@]}" >&2
+	if [[ $BENCH_NERDC == standin ]]; then
+		cat "$md" >&2
+		return 0
+	fi
+	{
+		echo "## $title"
+		echo
+		echo "Commands (hyperfine -N --warmup $WARMUP --runs $RUNS):"
+		echo
+		for ((i = 1; i < ${#args[@]}; i += 3)); do
+			echo "- \`${args[i + 1]/#$NERDC/nerdc}\`" | sed "s|$CTD_SOCK|\$SOCK|g"
+		done
+		echo
+		cat "$md"
+		echo
+	} >>"$SECTIONS"
+}
+
+bench_version()
+{
+	BENCH_TITLE="version: a round trip to containerd (client start, connect, one RPC)"
+	# The server section must carry containerd's version: proof of the round trip.
+	need_nerdc "$(containerd --version | awk '{print $3}')" version || return 0
+	local name="nerdc version" cmd="$NERDC --address $CTD_SOCK version"
+	if [[ $BENCH_NERDC == standin ]]; then
+		name="ctr version (stand-in for nerdc)" cmd="ctr -a $CTD_SOCK version"
+	fi
+	compare "$BENCH_TITLE" \
+		"$name" "$cmd" \
+		"ctr version" "ctr -a $CTD_SOCK version"
+}
+
+machine()
+{
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), kernel $(uname -r)"
+	echo "- containerd $(containerd --version | awk '{print $3}'), hyperfine $(hyperfine --version | awk '{print $2}')"
+	echo "- load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "- nerdc: $(git -C "$SRCDIR" describe --always --dirty 2>/dev/null || echo unknown), $(build_info)"
+}
+
+# "build/src/nerdc, buildtype debugoptimized": the meson build dir holding $NERDC, if any.
+build_info()
+{
+	local d=${NERDC%/*} opts
+
+	while [[ $d == /* && ! -f $d/meson-info/intro-buildoptions.json ]]; do
+		[[ $d != / ]] || break
+		d=${d%/*}
+		[[ -n $d ]] || d=/
+	done
+	opts=$d/meson-info/intro-buildoptions.json
+	if [[ -f $opts ]] && command -v jq >/dev/null; then
+		printf '%s, buildtype %s, sanitize %s' "${NERDC#"$SRCDIR"/}" \
+			"$(jq -r '.[] | select(.name == "buildtype") | .value' "$opts")" \
+			"$(jq -r '.[] | select(.name == "b_sanitize") | .value' "$opts")"
+	else
+		printf '%s' "${NERDC#"$SRCDIR"/}"
+	fi
+}
+
+inner()
+{
+	local b out=$BENCH_OUT
+
+	. "$SCRIPTS/containerd-env.sh"
+	trap 'ctdenv_stop "$WORK/daemons"' EXIT
+	CTDENV_REGISTRY_PORT=5000 ctdenv_start "$WORK/daemons"
+	. "$WORK/daemons/env"
+	SECTIONS=$WORK/sections.md
+	: >"$SECTIONS"
+	NOT_MEASURED=()
+	for b in "${SELECTED[@]}"; do
+		BENCH_NAME=$b
+		"bench_$b"
+	done
+	{
+		echo "# Benchmarks"
+		echo
+		echo "Written by \`bench/run.sh\` (hyperfine, private containerd on a unix socket \$SOCK, private"
+		echo "network namespace). Rerun it after changes that touch start-up or the containerd client."
+		echo
+		machine
+		echo
+		cat "$SECTIONS"
+	} >"$out.tmp"
+	mv "$out.tmp" "$out"
+	echo "bench/run.sh: wrote $out" >&2
+	if [[ ${#NOT_MEASURED[@]} -gt 0 ]]; then
+		echo "bench/run.sh: not yet measured: ${NOT_MEASURED[*]}" >&2
+		[[ ${BENCH_STANDIN:-} == 1 ]] || return 2
+	fi
+}
+
+if [[ ${_NERDC_BENCH_INNER:-} == 1 ]]; then
+	read -r -a SELECTED <<<"$_NERDC_BENCH_SELECTED"
+	inner
+	exit
+fi
+
+for t in hyperfine containerd ctr unshare ip; do
+	command -v "$t" >/dev/null || die "'$t' not found (scripts/deps.sh install)"
+done
+[[ $(id -u) -eq 0 ]] || die "needs root (private containerd and network namespace)"
+SELECTED=("$@")
+[[ ${#SELECTED[@]} -gt 0 ]] || SELECTED=("${BENCHES[@]}")
+for b in "${SELECTED[@]}"; do
+	declare -F "bench_$b" >/dev/null || die "unknown benchmark '$b' (known: ${BENCHES[*]})"
+done
+if [[ -z ${NERDC:-} ]]; then
+	NERDC=$SRCDIR/build/nerdc
+	[[ -x $NERDC || ! -x $SRCDIR/build/src/nerdc ]] || NERDC=$SRCDIR/build/src/nerdc
+fi
+NERDC=$(realpath -m "$NERDC")
+BENCH_OUT=$(realpath -m "${BENCH_OUT:-$SRCDIR/docs/benchmarks.md}")
+WORK=$(mktemp -d /var/tmp/nerdc-bench.XXXXXX)
+trap 'rm -rf --one-file-system "$WORK"' EXIT
+rc=0
+NERDC=$NERDC BENCH_OUT=$BENCH_OUT WORK=$WORK _NERDC_BENCH_INNER=1 \
+	_NERDC_BENCH_SELECTED="${SELECTED[*]}" "$SCRIPTS/in-netns.sh" "${BASH_SOURCE[0]}" || rc=$?
+if leaks=$("$SCRIPTS/containerd-env.sh" leaks "$WORK"); then :; else
+	echo "$leaks" >&2
+	trap - EXIT
+	die "left things behind under $WORK"
+fi
+exit $rc

@@ -1,1 +1,0 @@
-int nerdc_proto_placeholder_;

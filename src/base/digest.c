@@ -1,0 +1,168 @@
+/* SHA-256 through a dlopen'ed libcrypto, and go-digest's rules for digest strings. */
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/digest.h"
+#include "base/dl.h"
+#include "base/xalloc.h"
+#include "base/banned.h"
+
+/* Only the types come from <openssl/evp.h>; the functions are resolved at run time. */
+static struct {
+	EVP_MD_CTX *(*ctx_new)(void);
+	void (*ctx_free)(EVP_MD_CTX *ctx);
+	const EVP_MD *(*sha256)(void);
+	int (*init_ex)(EVP_MD_CTX *ctx, const EVP_MD *type, ENGINE *impl);
+	int (*update)(EVP_MD_CTX *ctx, const void *d, size_t cnt);
+	int (*final_ex)(EVP_MD_CTX *ctx, unsigned char *md, unsigned int *s);
+} api;
+static struct dl_lib lib = { .soname = "libcrypto.so.3" };
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+struct digester {
+	EVP_MD_CTX *ctx;
+};
+
+static int
+crypto_load(struct err **errp)
+{
+	const struct dl_sym syms[] = {
+		{ "EVP_MD_CTX_new", (void **)&api.ctx_new },
+		{ "EVP_MD_CTX_free", (void **)&api.ctx_free },
+		{ "EVP_sha256", (void **)&api.sha256 },
+		{ "EVP_DigestInit_ex", (void **)&api.init_ex },
+		{ "EVP_DigestUpdate", (void **)&api.update },
+		{ "EVP_DigestFinal_ex", (void **)&api.final_ex },
+	};
+	int r;
+
+	pthread_mutex_lock(&lock);
+	r = dl_load(&lib, syms, ARRAY_SIZE(syms), errp);
+	pthread_mutex_unlock(&lock);
+	return r;
+}
+
+int
+digester_new(struct digester **ret, struct err **errp)
+{
+	_cleanup_digester_ struct digester *d = NULL;
+
+	if (crypto_load(errp) < 0)
+		return err_wrap(errp, "sha256");
+	d = xnew(struct digester, 1);
+	d->ctx = api.ctx_new();
+	if (!d->ctx || api.init_ex(d->ctx, api.sha256(), NULL) != 1)
+		return err_set(errp, ERR_INTERNAL, "sha256: libcrypto failed to start a digest");
+	*ret = TAKE_PTR(d);
+	return 0;
+}
+
+void
+digester_update(struct digester *d, const void *p, size_t n)
+{
+	/* A digest that silently skipped bytes would be worse than no program at all. */
+	if (n && api.update(d->ctx, p, n) != 1)
+		abort();
+}
+
+void
+digester_final(struct digester *d, char ret_hex[DIGEST_STR_SIZE])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	char *o;
+
+	if (api.final_ex(d->ctx, md, &len) != 1 || len != 32)
+		abort();
+	memcpy(ret_hex, "sha256:", 7);
+	o = ret_hex + 7;
+	for (unsigned int i = 0; i < len; i++) {
+		*o++ = hex[md[i] >> 4];
+		*o++ = hex[md[i] & 0xf];
+	}
+	*o = '\0';
+}
+
+void
+digester_free(struct digester *d)
+{
+	if (!d)
+		return;
+	if (d->ctx)
+		api.ctx_free(d->ctx);
+	free(d);
+}
+
+int
+digest_bytes(const void *p, size_t n, char ret[DIGEST_STR_SIZE], struct err **errp)
+{
+	_cleanup_digester_ struct digester *d = NULL;
+
+	if (digester_new(&d, errp) < 0)
+		return -1;
+	digester_update(d, p, n);
+	digester_final(d, ret);
+	return 0;
+}
+
+static bool
+is_lower_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* go-digest's DigestRegexp: [a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+ */
+static bool
+digest_syntax_ok(const char *s, size_t colon)
+{
+	bool need_alnum = true;
+
+	for (size_t i = 0; i < colon; i++) {
+		if (is_lower_alnum(s[i]))
+			need_alnum = false;
+		else if (!need_alnum && strchr(".+_-", s[i]))
+			need_alnum = true;
+		else
+			return false;
+	}
+	if (need_alnum)
+		return false;
+	for (const char *e = s + colon + 1; *e; e++)
+		if (!is_lower_alnum(*e) && !(*e >= 'A' && *e <= 'Z') && !strchr("=_-", *e))
+			return false;
+	return true;
+}
+
+int
+digest_parse(const char *s, struct err **errp)
+{
+	static const struct {
+		const char *name;
+		size_t hex_len;
+	} algs[] = { { "sha256", 64 }, { "sha384", 96 }, { "sha512", 128 } };
+	const char *colon = strchr(s, ':');
+	const char *enc;
+	size_t alg_len;
+
+	if (!colon || colon == s || colon[1] == '\0')
+		return err_set(errp, ERR_INVALID, "invalid checksum digest format");
+	alg_len = (size_t)(colon - s);
+	enc = colon + 1;
+	for (size_t i = 0; i < ARRAY_SIZE(algs); i++) {
+		if (strlen(algs[i].name) != alg_len || memcmp(s, algs[i].name, alg_len) != 0)
+			continue;
+		if (strlen(enc) != algs[i].hex_len)
+			return err_set(errp, ERR_INVALID, "invalid checksum digest length");
+		for (const char *e = enc; *e; e++)
+			if (!((*e >= '0' && *e <= '9') || (*e >= 'a' && *e <= 'f')))
+				return err_set(errp, ERR_INVALID, "invalid checksum digest format");
+		return 0;
+	}
+	if (!digest_syntax_ok(s, alg_len))
+		return err_set(errp, ERR_INVALID, "invalid checksum digest format");
+	return err_set(errp, ERR_INVALID, "unsupported digest algorithm");
+}

@@ -1,1 +1,0 @@
-int nerdc_cli_placeholder_;

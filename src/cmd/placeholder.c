@@ -1,1 +1,0 @@
-int nerdc_cmd_placeholder_;

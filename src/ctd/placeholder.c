@@ -1,1 +1,0 @@
-int nerdc_ctd_placeholder_;
