@@ -21,7 +21,10 @@ struct fmt_header {
 
 /*
  * format: the user's --format value or NULL. default_table: the command's default, e.g.
- * "table {{.ID}}\t{{.Image}}". headers: field → column title, ended by {NULL, NULL}. quiet
+ * "table {{.ID}}\t{{.Image}}". headers: field → column title, ended by {NULL, NULL}; the
+ * header row runs the template on that object with Docker's header functions, so a field
+ * missing from it shows Go's "<no value>" as Docker's does, and a failing header keeps what
+ * it printed before the failure (Docker ignores that error). quiet
  * formats are the caller's business. As Docker does, the format is trimmed of spaces and
  * the two-character escapes \t and \n become a tab and a newline; "json" is {{json .}}.
  * ERR_INVALID for a malformed template ("template parsing error: template: :1: ...").

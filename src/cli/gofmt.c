@@ -228,7 +228,7 @@ float_format_shortest(struct buf *out, double d, char fmtc)
 	}
 	if (signbit(d))
 		buf_addch(out, '-');
-	d = fabs(d);
+	d = d < 0 ? -d : d;
 	if (d == 0) {
 		dig[0] = '0';
 		dig[1] = '\0';
@@ -483,7 +483,7 @@ fmt_string(struct buf *out, struct spec *f, const char *s, size_t len, unsigned 
 	case 'v':
 		if (f->sharp_v)
 			goto quote;
-		/* fallthrough */
+		__attribute__((fallthrough));
 	case 's':
 		pad_bytes(out, f, s, n);
 		return;
@@ -987,7 +987,7 @@ json_string_into(struct buf *out, const char *s, size_t len, unsigned flags)
 static void
 json_float_into(struct buf *out, double d)
 {
-	double a = fabs(d);
+	double a = d < 0 ? -d : d;
 
 	if (a != 0 && (a < 1e-6 || a >= 1e21)) {
 		size_t at = out->len;

@@ -1,6 +1,7 @@
 /* Go text/template over jansson values: lexer, parser to an AST, and the evaluator. */
 #include <ctype.h>
 #include <limits.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,7 +17,7 @@
 #define MAX_PARSE_DEPTH 100		/* nested control structures and parentheses */
 #define MAX_EXEC_DEPTH 100		/* nested {{template}} calls */
 #define MAX_OUTPUT (64u << 20)		/* bytes written, and any one string value */
-#define MAX_STEPS 20000000L		/* evaluation steps in one execution */
+#define MAX_STEPS 10000000L		/* evaluation steps in one execution */
 
 /* ---------------------------------------------------------------- lexer */
 
@@ -1180,13 +1181,13 @@ new_number(struct parser *p, const struct item *it)
 			if (it->val[i] != '_')
 				buf_addch(&b, it->val[i]);
 		f = strtod(b.data, &end);
-		if (b.len == 0 || *end || strpbrk(b.data, "iInN")) {
+		if (b.len == 0 || *end || strpbrk(b.data, "iInN") || isinf(f)) {
 			/* a trailing 'i' (imaginary) or nothing parsed */
 			buf_release(&b);
 			goto illegal;
 		}
 		buf_release(&b);
-		if (!memchr(it->val, '.', it->len) && !strpbrk(tstrndup(p->t, it->val, it->len), "eEpP"))
+		if (!strpbrk(tstrndup(p->t, it->val, it->len), ".eEpP"))
 			perr(p, "integer overflow: \"%.*s\"", (int)it->len, it->val);
 		n->fval = f;
 		if (f >= -9.2e18 && f <= 9.2e18 && (double)(long long)f == f) {
@@ -1300,7 +1301,9 @@ operand(struct parser *p)
 	while (peek(p)->type == I_FIELD) {
 		struct item *it = next_item(p);
 
-		fields = strs_append(p, fields, nfields++, tstrndup(p->t, it->val + 1, it->len - 1));
+		const char *name = tstrndup(p->t, it->val + 1, it->len - 1);
+
+		fields = strs_append(p, fields, nfields++, name);
 	}
 	switch (n->type) {
 	case N_FIELD:
@@ -1409,7 +1412,8 @@ decls:
 
 				if (t == N_BOOL || t == N_DOT || t == N_NIL || t == N_NUMBER ||
 				    t == N_STRING)
-					perr(p, "non executable command in pipeline stage %zu", i + 1);
+					perr(p, "non executable command in pipeline stage %zu",
+					     i + 1);
 			}
 			return pipe;
 		}
@@ -2239,12 +2243,13 @@ eval_call(struct state *s, json_t *dot, const struct func *fn, const struct node
 	}
 	for (size_t i = 0; i < numin; i++) {
 		enum ptype t = i < (size_t)fn->nin ? fn->in[i] : fn->variadic;
-		json_t *v = i + 1 < nargs ? eval_arg(s, dot, t, args[i + 1]) : validate(s, final, t);
+		json_t *v = i + 1 < nargs ? eval_arg(s, dot, t, args[i + 1])
+					  : validate(s, final, t);
 
 		XGROW(s->args, s->aargs, s->nargs + 1);
 		s->args[s->nargs++] = v;
 	}
-	if (fn->call(s, s->args + base, numin, &ret) < 0) {
+	if (fn->call(s, s->args ? s->args + base : NULL, numin, &ret) < 0) {
 		char tmp[1024];
 
 		snprintf(tmp, sizeof(tmp), "%s", s->fnerr);
@@ -2351,7 +2356,9 @@ static enum walk_ret walk(struct state *s, json_t *dot, const struct node *n);
 static int
 json_strcmp(const void *a, const void *b)
 {
-	return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
+	json_t *const *x = a, *const *y = b;
+
+	return strcmp(json_string_value(*x), json_string_value(*y));
 }
 
 /* Appends obj's keys to arr sorted like Go's fmtsort of a map[string]; arr owns them. */
@@ -3071,6 +3078,13 @@ f_split(struct state *s, json_t **a, size_t n, json_t **ret)
 	return 0;
 }
 
+/* Latin Extended-A letters that come in case pairs. */
+static bool
+latin_ext_a(unsigned r)
+{
+	return r >= 0x100 && r <= 0x17E && r != 0x130 && r != 0x131 && r != 0x138 && r != 0x149;
+}
+
 /* Simple case mapping of Latin-1, Latin Extended-A, Greek and Cyrillic; ASCII elsewhere. */
 static unsigned
 rune_case(unsigned r, bool upper)
@@ -3078,15 +3092,14 @@ rune_case(unsigned r, bool upper)
 	if (r < 0x80)
 		return (unsigned)(upper ? toupper((int)r) : tolower((int)r));
 	if (upper) {
-		if ((r >= 0xE0 && r <= 0xFE && r != 0xF7) || (r >= 0x3B1 && r <= 0x3C9 && r != 0x3C2) ||
-		    (r >= 0x430 && r <= 0x44F))
+		if ((r >= 0xE0 && r <= 0xFE && r != 0xF7) ||
+		    (r >= 0x3B1 && r <= 0x3C9 && r != 0x3C2) || (r >= 0x430 && r <= 0x44F))
 			return r - 0x20;
 		if (r >= 0x450 && r <= 0x45F)
 			return r - 0x50;
 		if (r == 0xFF)
 			return 0x178;
-		if (r >= 0x100 && r <= 0x17F && r != 0x130 && r != 0x131 && r != 0x138 && r != 0x149 &&
-		    r != 0x17F)
+		if (latin_ext_a(r))
 			return ((r >= 0x139 && r <= 0x148) || r >= 0x179) ? ((r & 1) ? r : r - 1)
 									    : (r & ~1u);
 		return r;
@@ -3098,9 +3111,9 @@ rune_case(unsigned r, bool upper)
 		return r + 0x50;
 	if (r == 0x178)
 		return 0xFF;
-	if (r >= 0x100 && r <= 0x17F && r != 0x130 && r != 0x131 && r != 0x138 && r != 0x149 &&
-	    r != 0x17F)
-		return ((r >= 0x139 && r <= 0x148) || r >= 0x179) ? ((r & 1) ? r + 1 : r) : (r | 1u);
+	if (latin_ext_a(r))
+		return ((r >= 0x139 && r <= 0x148) || r >= 0x179) ? ((r & 1) ? r + 1 : r)
+								    : (r | 1u);
 	return r;
 }
 
@@ -3117,10 +3130,14 @@ f_case(struct state *s, json_t **a, int mode, json_t **ret)
 		unsigned r = c;
 		size_t w = 1;
 
-		if (c >= 0xC2 && c <= 0xDF && i + 1 < len && ((unsigned char)str[i + 1] & 0xC0) == 0x80) {
+		unsigned orig;
+
+		if (c >= 0xC2 && c <= 0xDF && i + 1 < len &&
+		    ((unsigned char)str[i + 1] & 0xC0) == 0x80) {
 			r = ((c & 0x1Fu) << 6) | ((unsigned char)str[i + 1] & 0x3Fu);
 			w = 2;
 		}
+		orig = r;
 		if (mode == 2) { /* strings.Title: a letter after a separator is upper-cased */
 			bool sep = r < 0x80 && !isalnum((int)r) && r != '_';
 
@@ -3130,9 +3147,7 @@ f_case(struct state *s, json_t **a, int mode, json_t **ret)
 		} else {
 			r = rune_case(r, mode == 1);
 		}
-		if (w == 1 && r == c)
-			buf_addch(&b, (char)c);
-		else if (r == (w == 2 ? (((c & 0x1Fu) << 6) | ((unsigned char)str[i + 1] & 0x3Fu)) : c))
+		if (r == orig)
 			buf_add(&b, str + i, w);
 		else
 			add_utf8(&b, r);

@@ -34,6 +34,7 @@ struct ctd {
 	nghttp2_session *h2;
 	char *address;			/* "unix:///path" */
 	char *ns;
+	char *lease;			/* containerd-lease header, NULL: none */
 	int timeout_ms;
 	bool got_settings;		/* the server spoke HTTP/2 */
 	int64_t handshake_deadline;	/* set by the first pump; 0 before */
@@ -447,6 +448,7 @@ ctd_free(struct ctd *c)
 	err_free(c->dead);
 	free(c->address);
 	free(c->ns);
+	free(c->lease);
 	free(c);
 }
 
@@ -467,6 +469,19 @@ const char *
 ctd_address(const struct ctd *c)
 {
 	return c->address;
+}
+
+void
+ctd_set_lease(struct ctd *c, const char *lease)
+{
+	free(c->lease);
+	c->lease = lease && *lease ? xstrdup(lease) : NULL;
+}
+
+const char *
+ctd_lease(const struct ctd *c)
+{
+	return c->lease;
 }
 
 void
@@ -492,7 +507,7 @@ stream_start(struct ctd *c, const char *method, int timeout_ms, struct ctd_strea
 {
 	nghttp2_data_provider prd = { .read_callback = read_request };
 	char timeout[32];
-	nghttp2_nv nva[8] = {
+	nghttp2_nv nva[10] = {
 		NV(":method", "POST"),
 		NV(":scheme", "http"),
 		NV(":path", method),
@@ -509,6 +524,8 @@ stream_start(struct ctd *c, const char *method, int timeout_ms, struct ctd_strea
 	/* Without a namespace containerd answers "namespace is required" itself. */
 	if (*c->ns)
 		nva[nvlen++] = (nghttp2_nv)NV("containerd-namespace", c->ns);
+	if (c->lease)
+		nva[nvlen++] = (nghttp2_nv)NV("containerd-lease", c->lease);
 	if (timeout_ms > 0) {
 		/* grpc-timeout allows at most 8 digits. */
 		if (timeout_ms <= 99999999)

@@ -29,6 +29,13 @@ int ctd_connect(const char *address, const char *ns, struct ctd **ret, struct er
 void ctd_free(struct ctd *c);
 const char *ctd_namespace(const struct ctd *c);
 void ctd_set_namespace(struct ctd *c, const char *ns);
+/*
+ * Lease for the calls and streams opened from now on (sent as containerd-lease): objects
+ * they create stay referenced by it until it is deleted. NULL or "" clears it; copied.
+ */
+void ctd_set_lease(struct ctd *c, const char *lease);
+/* The current lease or NULL, borrowed. */
+const char *ctd_lease(const struct ctd *c);
 /* "unix:///path" of the socket, borrowed. */
 const char *ctd_address(const struct ctd *c);
 /*

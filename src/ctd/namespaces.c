@@ -1,5 +1,6 @@
 /* Namespaces service wrappers. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "ctd/labels.h"
 #include "ctd/namespaces.h"
@@ -21,6 +22,23 @@ ctd_namespaces_list(struct ctd *c, CtdNamespaceList **ret, struct err **errp)
 			(ProtobufCMessage **)ret, errp);
 }
 
+/*
+ * containerd 1.6 answers Get for any name (empty labels) and Update creates a missing
+ * namespace, so both check List first: a namespace exists when List shows it.
+ */
+static int
+require_exists(struct ctd *c, const char *name, struct err **errp)
+{
+	_cleanup_ctd_msg_ CtdNamespaceList *list = NULL;
+
+	if (ctd_namespaces_list(c, &list, errp) < 0)
+		return -1;
+	for (size_t i = 0; i < list->n_namespaces; i++)
+		if (strcmp(list->namespaces[i]->name, name) == 0)
+			return 0;
+	return err_set(errp, ERR_NOT_FOUND, "namespace \"%s\": not found", name);
+}
+
 int
 ctd_namespaces_get(struct ctd *c, const char *name, CtdNamespace **ret, struct err **errp)
 {
@@ -28,6 +46,8 @@ ctd_namespaces_get(struct ctd *c, const char *name, CtdNamespace **ret, struct e
 		CONTAINERD__SERVICES__NAMESPACES__V1__GET_NAMESPACE_REQUEST__INIT;
 	_cleanup_ctd_msg_ Containerd__Services__Namespaces__V1__GetNamespaceResponse *resp = NULL;
 
+	if (require_exists(c, name, errp) < 0)
+		return -1;
 	req.name = (char *)name;
 	if (ctd_call(c, NS_METHOD("Get"), &req.base,
 		     DESC(get_namespace_response),
@@ -72,6 +92,8 @@ ctd_namespaces_update_labels(struct ctd *c, const char *name, char *const *label
 	struct ctd_label **l;
 	int r;
 
+	if (require_exists(c, name, errp) < 0)
+		return -1;
 	l = ctd_labels_build(DESC(namespace__labels_entry),
 			     labels, &ns.n_labels);
 	ns.name = (char *)name;

@@ -9,7 +9,7 @@ typedef Containerd__Services__Namespaces__V1__ListNamespacesResponse CtdNamespac
 
 /* All namespaces (->namespaces[i]->name, ->labels); *ret freed with ctd_msg_free. */
 int ctd_namespaces_list(struct ctd *c, CtdNamespaceList **ret, struct err **errp);
-/* One namespace; ERR_NOT_FOUND if absent. *ret freed with ctd_msg_free. */
+/* One namespace; ERR_NOT_FOUND if absent (checked with List). *ret freed with ctd_msg_free. */
 int ctd_namespaces_get(struct ctd *c, const char *name, CtdNamespace **ret, struct err **errp);
 /* Creates name with labels ("key=value", NULL-terminated, may be NULL); ERR_EXISTS if taken. */
 int ctd_namespaces_create(struct ctd *c, const char *name, char *const *labels,
