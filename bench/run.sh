@@ -16,7 +16,7 @@ set -euo pipefail
 
 SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SCRIPTS=$SRCDIR/scripts
-BENCHES=(version)
+BENCHES=(version run ps pull)
 RUNS=${BENCH_RUNS:-300}
 WARMUP=${BENCH_WARMUP:-20}
 
@@ -94,6 +94,138 @@ bench_version()
 	compare "$BENCH_TITLE" \
 		"$name" "$cmd" \
 		"ctr version" "ctr -a $CTD_SOCK version"
+}
+
+# The busybox test image, imported with ctr into the default namespace (once per run).
+BUSYBOX_IMPORTED=
+import_busybox()
+{
+	[[ -z $BUSYBOX_IMPORTED ]] || return 0
+	"$SCRIPTS/make-busybox-image.sh" build "$WORK/busybox-oci" >/dev/null
+	"$SCRIPTS/make-busybox-image.sh" import "$WORK/busybox-oci" "$CTD_SOCK" default >/dev/null
+	BUSYBOX_IMPORTED=1
+}
+
+bench_run()
+{
+	BENCH_TITLE="run --rm: create, start, wait and remove a container (busybox true, no network)"
+	import_busybox
+	need_nerdc "" --data-root "$WORK/nerdc-data" run --rm --net none busybox true || return 0
+	local name="nerdc run --rm" cmd="$NERDC --address $CTD_SOCK --data-root $WORK/nerdc-data run --rm --net none busybox true"
+	if [[ $BENCH_NERDC == standin ]]; then
+		name="ctr run --rm (stand-in for nerdc)" cmd="ctr -a $CTD_SOCK run --rm docker.io/library/busybox:latest b0 true"
+	fi
+	RUNS=${BENCH_RUN_RUNS:-20} WARMUP=${BENCH_RUN_WARMUP:-3} compare "$BENCH_TITLE" \
+		"$name" "$cmd" \
+		"ctr run --rm" "ctr -a $CTD_SOCK run --rm docker.io/library/busybox:latest b1 true"
+}
+
+# ps_fill N: N stopped containers (created with ctr, so the listing is all that is timed).
+ps_fill()
+{
+	local i have
+
+	have=$(ctr -a "$CTD_SOCK" -n bench-ps containers ls -q | wc -l)
+	for ((i = have; i < $1; i++)); do
+		ctr -a "$CTD_SOCK" -n bench-ps containers create docker.io/library/busybox:latest "c$i" true >/dev/null
+	done
+}
+
+bench_ps()
+{
+	local n
+
+	import_busybox
+	"$SCRIPTS/make-busybox-image.sh" import "$WORK/busybox-oci" "$CTD_SOCK" bench-ps >/dev/null
+	for n in 200 1000; do
+		BENCH_TITLE="ps -a with $n containers: one containers List + one tasks List"
+		ps_fill "$n"
+		need_nerdc "CONTAINER ID" --namespace bench-ps --data-root "$WORK/nerdc-data" ps -a || return 0
+		RUNS=${BENCH_PS_RUNS:-50} WARMUP=5 compare "$BENCH_TITLE" \
+			"nerdc ps -a ($n)" "$NERDC --address $CTD_SOCK --namespace bench-ps --data-root $WORK/nerdc-data ps -a" \
+			"ctr containers ls ($n)" "ctr -a $CTD_SOCK -n bench-ps containers ls"
+	done
+}
+
+# ---- pull: two images from the local registry, with unpack ----
+
+# pull_images: the benchmark images (bench/make-pull-images.sh, cached) in the registry.
+pull_images()
+{
+	local cache=${NERDC_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nerdc-bench} x
+
+	"$SRCDIR/bench/make-pull-images.sh" "$cache" >&2
+	for x in a b; do
+		skopeo copy -q --dest-tls-verify=false "oci:$cache/pull-$x:latest" \
+			"docker://$REGISTRY/pull-$x:latest" >/dev/null
+	done
+}
+
+# pull_clean_script: a script that forgets every pulled copy (images, content, snapshots in
+# every namespace, skopeo's and podman's stores), so each run starts cold: containerd shares
+# blobs between namespaces, so both clients' namespaces are cleaned before either runs.
+pull_clean_script()
+{
+	cat >"$WORK/pull-clean.sh" <<EOC
+#!/bin/bash
+for ns in bench-pull-nerdc bench-pull-ctr; do
+	imgs=\$(ctr -a $CTD_SOCK -n \$ns images ls -q 2>/dev/null)
+	[[ -z \$imgs ]] || ctr -a $CTD_SOCK -n \$ns images rm --sync \$imgs >/dev/null
+done
+rm -rf $WORK/skopeo-out
+if command -v podman >/dev/null; then
+	podman --root $WORK/podman --runroot $WORK/podman-run rmi -a -f >/dev/null 2>&1 || true
+fi
+sync
+exit 0
+EOC
+	chmod +x "$WORK/pull-clean.sh"
+}
+
+bench_pull()
+{
+	local x md json title prep=$WORK/pull-clean.sh args=()
+	local runs=${BENCH_PULL_RUNS:-5} warmup=${BENCH_PULL_WARMUP:-1}
+	local -A what=([a]="4 layers of 50 MB incompressible data" [b]="~5,000 files from /usr in one layer")
+
+	for t in skopeo umoci jq curl; do
+		command -v "$t" >/dev/null || die "'$t' not found (scripts/deps.sh install)"
+	done
+	pull_images
+	pull_clean_script
+	for x in a b; do
+		title="pull $x: ${what[$x]} from the local registry, with unpack"
+		BENCH_TITLE=$title
+		"$prep"
+		need_nerdc "" --namespace bench-pull-nerdc pull -q "$REGISTRY/pull-$x:latest" || return 0
+		args=(--prepare "$prep" --command-name "nerdc pull"
+		      "$NERDC --address $CTD_SOCK --namespace bench-pull-nerdc pull -q $REGISTRY/pull-$x:latest"
+		      --prepare "$prep" --command-name "ctr images pull"
+		      "ctr -a $CTD_SOCK -n bench-pull-ctr images pull --plain-http $REGISTRY/pull-$x:latest"
+		      --prepare "$prep" --command-name "skopeo copy (no unpack)"
+		      "skopeo copy -q --src-tls-verify=false docker://$REGISTRY/pull-$x:latest oci:$WORK/skopeo-out:latest"
+		      --prepare "$prep" --command-name "raw: curl + sha256 + gzip -d, 3 at a time"
+		      "$SRCDIR/bench/raw-pull.sh $REGISTRY pull-$x latest")
+		if command -v podman >/dev/null; then
+			args+=(--prepare "$prep" --command-name "podman pull"
+			       "podman --root $WORK/podman --runroot $WORK/podman-run pull -q --tls-verify=false $REGISTRY/pull-$x:latest")
+		fi
+		md=$(mktemp "$WORK/bench.XXXXXX.md")
+		json=${md%.md}.json
+		hyperfine -N --style basic --warmup "$warmup" --runs "$runs" \
+			--export-markdown "$md" --export-json "$json" "${args[@]}" >&2
+		"$prep"
+		{
+			echo "## $title"
+			echo
+			echo "Each run starts cold (images removed with \`--sync\` in every namespace, so"
+			echo "containerd's shared blobs are gone too). hyperfine -N --warmup $warmup --runs $runs."
+			echo "The raw line fetches, hashes and inflates the layers but stores nothing."
+			echo
+			sed "s|$CTD_SOCK|\$SOCK|g; s|$WORK|\$WORK|g; s|$NERDC|nerdc|g" "$md"
+			echo
+		} >>"$SECTIONS"
+	done
 }
 
 machine()

@@ -17,7 +17,7 @@ declare -A DEPS=(
 		libssl-dev libarchive-dev zlib1g-dev libzstd-dev libjose-dev libfuse3-dev"
 	[runtime]="containerd runc containernetworking-plugins iptables iproute2 tini"
 	[test]="bats hyperfine docker-registry skopeo umoci busybox-static apache2-utils curl jq
-		util-linux procps coreutils"
+		util-linux procps coreutils openssl python3 podman"
 	[oracles]="crun podman buildah uidmap rootlesskit slirp4netns fuse-overlayfs
 		stargz-snapshotter"
 )

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/opt.h"
 #include "cmd/cmd.h"
+#include "logging/logging.h"
 #include "base/banned.h"
 
 #define ROOT_SUMMARY "A Docker-compatible CLI for containerd, in C"
@@ -19,6 +20,9 @@ main(int argc, char **argv)
 	int consumed = 0;
 	int r;
 
+	/* containerd starts us as a task's logging process (binary:// log URI), as nerdctl. */
+	if (argc == 3 && strcmp(argv[1], LOGGING_MAGIC_ARGV1) == 0)
+		return logging_main(argv[2]);
 	cli_init(&cli, "nerdc");
 	if (argc > 1 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-v") == 0)) {
 		printf("nerdc version %s\n", NERDC_VERSION);

@@ -289,10 +289,20 @@ struct spec {
 };
 
 static void
+fill(struct buf *out, char c, long n)
+{
+	if (n <= 0)
+		return;
+	buf_grow(out, (size_t)n);
+	memset(out->data + out->len, c, (size_t)n);
+	out->len += (size_t)n;
+	out->data[out->len] = '\0';
+}
+
+static void
 write_padding(struct buf *out, const struct spec *f, long n)
 {
-	for (long i = 0; i < n; i++)
-		buf_addch(out, f->zero ? '0' : ' ');
+	fill(out, f->zero ? '0' : ' ', n);
 }
 
 /* fmt's pad: width counted in runes, '-' pads on the right. */
@@ -368,8 +378,7 @@ fmt_integer(struct buf *out, struct spec *f, unsigned long long u, bool negative
 		tmp[--i] = digits[u % (unsigned)base];
 		u /= (unsigned)base;
 	} while (u);
-	for (long z = (long)sizeof(tmp) - i; z < prec; z++)
-		buf_addch(&b, '0');
+	fill(&b, '0', prec - ((long)sizeof(tmp) - i));
 	buf_add(&b, tmp + i, sizeof(tmp) - (size_t)i);
 	/* prefixes go in front: build them separately */
 	{

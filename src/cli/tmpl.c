@@ -17,7 +17,7 @@
 #define MAX_PARSE_DEPTH 100		/* nested control structures and parentheses */
 #define MAX_EXEC_DEPTH 100		/* nested {{template}} calls */
 #define MAX_OUTPUT (64u << 20)		/* bytes written, and any one string value */
-#define MAX_STEPS 10000000L		/* evaluation steps in one execution */
+#define MAX_STEPS 5000000L		/* evaluation steps in one execution */
 
 /* ---------------------------------------------------------------- lexer */
 
@@ -2444,10 +2444,12 @@ walk_range(struct state *s, json_t *dot, const struct node *r)
 			xfail(s, "can't use %lld to iterate over more than one variable", n);
 		}
 		for (long long i = 0; i < n; i++) {
+			size_t imark = s->npool;
 			json_t *iv = own(s, json_integer(i));
 
 			step(s);
 			ITERATE(iv, iv);
+			release(s, imark);
 		}
 	} else if (!is_nil(val)) {
 		struct buf b = BUF_INIT;

@@ -7,6 +7,7 @@
 #include "cli/opt.h"
 #include "cmd/cmd.h"
 #include "cmd/util.h"
+#include "gitcommit.h"
 #include "ctd/ctd.h"
 #include "ctd/version.h"
 #include "base/banned.h"

@@ -8,10 +8,7 @@
 #include "base/xalloc.h"
 #include "cli/cli.h"
 
-/* Build facts for `version`. */
-#ifndef NERDC_GIT_COMMIT
-#define NERDC_GIT_COMMIT "unknown"
-#endif
+/* Build facts for `version` (the commit comes from the generated gitcommit.h). */
 #if defined(__x86_64__)
 #define GO_ARCH "amd64"
 #elif defined(__aarch64__)

@@ -42,6 +42,32 @@ ctd_content_info(struct ctd *c, const char *digest, CtdContentInfo **ret, struct
 	return 0;
 }
 
+int
+ctd_content_update_labels(struct ctd *c, const char *digest, char *const *labels,
+			  struct err **errp)
+{
+	Containerd__Services__Content__V1__UpdateRequest req =
+		CONTAINERD__SERVICES__CONTENT__V1__UPDATE_REQUEST__INIT;
+	CtdContentInfo info = CONTAINERD__SERVICES__CONTENT__V1__INFO__INIT;
+	Google__Protobuf__FieldMask mask = GOOGLE__PROTOBUF__FIELD_MASK__INIT;
+	_cleanup_ctd_msg_ Containerd__Services__Content__V1__UpdateResponse *resp = NULL;
+	_cleanup_strv_ struct strv paths = STRV_INIT;
+	int r;
+
+	info.digest = (char *)digest;
+	info.labels = (void *)ctd_labels_build(DESC(info__labels_entry), labels, &info.n_labels);
+	for (size_t i = 0; i < info.n_labels; i++)
+		strv_pushf(&paths, "labels.%s", ((struct ctd_label **)info.labels)[i]->key);
+	mask.n_paths = paths.n;
+	mask.paths = paths.v;
+	req.info = &info;
+	req.update_mask = &mask;
+	r = ctd_call(c, CONTENT_METHOD("Update"), &req.base, DESC(update_response),
+		     (ProtobufCMessage **)&resp, errp);
+	ctd_labels_free((struct ctd_label **)info.labels, info.n_labels);
+	return r;
+}
+
 /* Opens a server-streaming call: one request, then only receiving. */
 static int
 open_server_stream(struct ctd *c, const char *method, const ProtobufCMessage *req,

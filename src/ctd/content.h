@@ -20,6 +20,12 @@ typedef int (*ctd_content_data_fn)(void *arg, const uint8_t *data, size_t len, s
 
 /* The blob's size, times and labels; ERR_NOT_FOUND if absent. *ret freed with ctd_msg_free. */
 int ctd_content_info(struct ctd *c, const char *digest, CtdContentInfo **ret, struct err **errp);
+/*
+ * Sets labels ("key=value"; "key=" or "key" alone removes it) on blob digest. Only the
+ * labels named are touched (update mask "labels.KEY"). ERR_NOT_FOUND if absent.
+ */
+int ctd_content_update_labels(struct ctd *c, const char *digest, char *const *labels,
+			      struct err **errp);
 /* Calls fn for each blob matching any of filters (NULL-terminated, may be NULL for all). */
 int ctd_content_list(struct ctd *c, char *const *filters, ctd_content_info_fn fn, void *arg,
 		     struct err **errp);

@@ -1,16 +1,16 @@
 /*
  * Container networking the way nerdctl does it: CNI networks kept as conflists under the CNI
  * config dir, set up from OCI hooks that call back into "nerdc internal oci-hook", with
- * published ports, /etc/hosts and /etc/resolv.conf files managed per container.
+ * published ports and an /etc/hosts file managed per container (nerdctl's hosts store).
  *
  * How `run`/`create` use this module (in this order):
  *
- *   struct net_env env;                  // net_env_from(...) with the resolved globals
+ *   struct net_env env = { ... };        // from cli->g and cli_data_store()
  *   struct net_opts o = NET_OPTS_INIT;   // filled from the flags: --network, -p, -P, --ip, ...
  *   struct net_plan *plan;
  *   net_plan_new(&env, ctd, id, name, &o, image_exposed_ports, &plan, &err);
  *       // validates everything, picks -P host ports, refuses ports that are taken
- *       // ("port is already allocated"), writes the container's hosts and resolv.conf files
+ *       // ("port is already allocated"), writes the container's /etc/hosts file (CNI mode)
  *       // under the data store. Nothing else on the host changes yet.
  *   - add plan->labels ("k=v") to the container's labels AND to the spec's annotations
  *     (the hooks read the annotations from the bundle's config.json);
@@ -18,11 +18,13 @@
  *     namespace; NET_MODE_HOST: no network namespace entry; NET_MODE_CONTAINER: the network
  *     namespace path /proc/<pid>/ns/net of plan->container's running task (ERR_PRECONDITION
  *     "container X is not running" if it has none);
- *   - if plan->hosts_path: bind mount it on /etc/hosts (rw, "rbind","rprivate" like Docker);
- *     if plan->resolv_path: bind mount it on /etc/resolv.conf; plan->hostname_path on
- *     /etc/hostname; set spec hostname to plan->hostname;
- *   - if plan->mode == NET_MODE_CNI: net_hooks_json(&env, &hooks, &err) and merge its
- *     "createRuntime" and "poststop" arrays into the spec's "hooks";
+ *   - if plan->hosts_path (CNI mode): bind mount it on /etc/hosts (set oci_opts.hosts_path;
+ *     do NOT oci_write_hosts it: the hooks rewrite it with the container's IPs and the
+ *     other containers of its networks). Otherwise write /etc/hosts with oci_write_hosts.
+ *     /etc/resolv.conf, /etc/hostname and --dns* stay with src/oci (oci_write_*);
+ *   - if plan->mode == NET_MODE_CNI: for event "createRuntime" and "postStop",
+ *     net_hook_command(&env, event, &path, &args, &hook_env, &err) gives an OCI hook
+ *     (struct oci_hook kind OCI_HOOK_CREATE_RUNTIME / OCI_HOOK_POSTSTOP);
  *   - on ANY later failure of create/run, and at `rm` of the container (even if it never
  *     started): net_release(&env, ns, id, &err). It is idempotent and undoes everything
  *     (CNI DEL against the kept netns, unmount, hosts entry, files).
@@ -128,7 +130,13 @@ int net_network_remove(const struct net_env *env, const struct net_network *n,
  */
 int net_network_users(struct ctd *c, const struct net_network *n, struct strv *ret,
 		      struct err **errp);
-/* Docker's `network inspect` JSON of n (new reference). */
+/* Containers of env->ns attached to the network (by name), Docker's "Containers" object of
+ * network inspect, from the hosts store. *ret is new. */
+int net_network_containers(const struct net_env *env, const char *network, json_t **ret);
+/* Whether n is the default network (name "bridge" or labelled nerdctl/default-network). */
+bool net_network_is_default(const struct net_network *n);
+/* Docker's `network inspect` JSON of n (new reference); Containers filled from the hosts
+ * store for env->ns. */
 json_t *net_network_inspect_json(const struct net_network *n);
 
 /* ---- Conflist generation and addressing (pure; unit-tested) ------------------------------ */
@@ -143,6 +151,9 @@ struct net_cidr {
 int net_cidr_parse(const char *s, struct net_cidr *ret, struct err **errp);
 bool net_cidr_overlaps(const struct net_cidr *a, const struct net_cidr *b);
 bool net_cidr_contains(const struct net_cidr *c, const char *ip);
+/* net_cidr_parse that also refuses host bits ("unexpected subnet \"10.4.1.1/24\", maybe you
+ * meant \"10.4.1.0/24\"?"). */
+int net_cidr_check_network(const char *s, struct net_cidr *ret, struct err **errp);
 /* Address text of c's network + offset (offset 1 = first host, -1 = broadcast-1 ...). */
 void net_cidr_addr(const struct net_cidr *c, int64_t offset, char *out, size_t outlen);
 /*
@@ -166,13 +177,15 @@ int net_network_id(const char *name, char out[65], struct err **errp);
 struct net_port {
 	char host_ip[46];	/* "" = all addresses (0.0.0.0) */
 	uint16_t host_port;	/* 0 = ephemeral, picked by net_plan_new */
+	uint16_t host_port_end;	/* a host range for one container port (-p 8000-8010:80): a
+				   free one is picked by net_plan_new; else 0 */
 	uint16_t container_port;
 	char proto[5];		/* "tcp", "udp", "sctp" */
 };
 
 /*
  * Parses one -p value `[hostIP:][hostPort[-end]:]containerPort[-end][/proto]` (IPv6 host IPs
- * in brackets) and appends the expanded mappings to *ports/*n (xrealloc'd). ERR_INVALID with
+ * in brackets) and appends the expanded mappings to ports and n (grown). ERR_INVALID with
  * Docker's messages ("invalid containerPort: x", "invalid proto: x", "invalid ranges
  * specified for container and host Ports: ...").
  */
@@ -199,10 +212,10 @@ struct net_opts {
 	bool publish_all;		/* -P */
 	struct strv expose;		/* --expose values ("80", "80/udp", "8000-8010") */
 	const char *ip, *ip6, *mac;	/* --ip, --ip6, --mac-address */
-	struct strv dns, dns_search, dns_opt;
-	struct strv add_host;		/* --add-host name:ip, ip may be "host-gateway" */
+	struct strv add_host;		/* --add-host "name:ip" (oci_parse_add_host output); ip
+					   may be "host-gateway" */
 	struct strv aliases;		/* --network-alias */
-	const char *hostname;		/* -h (NULL: first 12 chars of the id) */
+	const char *hostname;		/* the container's hostname (same as the spec's) */
 	const char *domainname;		/* --domainname */
 };
 #define NET_OPTS_INIT { 0 }
@@ -213,9 +226,6 @@ struct net_plan {
 	char *container;		/* NET_MODE_CONTAINER: the name or id after "container:" */
 	struct strv labels;		/* "k=v" for labels and annotations */
 	char *hosts_path;		/* host file for /etc/hosts, or NULL */
-	char *resolv_path;		/* host file for /etc/resolv.conf, or NULL */
-	char *hostname_path;		/* host file for /etc/hostname, or NULL */
-	char *hostname;			/* spec hostname (NULL for host mode: keep the host's) */
 	struct net_port *ports;		/* resolved published ports (ephemeral ones picked) */
 	size_t n_ports;
 };
@@ -227,8 +237,8 @@ DEFINE_CLEANUP_FUNC(net_plan_freep, struct net_plan *, net_plan_free)
  * Validates and resolves the container's networking; see the top of this file. image_exposed:
  * the image config's ExposedPorts keys ("80/tcp"), for -P; may be NULL. c: for port
  * conflicts with other containers' nerdctl/ports labels (may be NULL: skipped). Files are
- * written under <data store>/etchosts/<ns>/<id>/ and <data store>/containers/<ns>/<id>/
- * (resolv.conf, hostname); net_release removes them. Errors: ERR_NOT_FOUND for an unknown
+ * written under <data store>/etchosts/<ns>/<id>/ (nerdctl's hosts store); net_release
+ * removes them. Errors: ERR_NOT_FOUND for an unknown
  * network, ERR_INVALID for bad flag values (naming the flag and value), ERR_EXISTS
  * "Bind for HOSTIP:PORT failed: port is already allocated" for a taken host port.
  */
@@ -237,12 +247,13 @@ int net_plan_new(const struct net_env *env, struct ctd *c, const char *id, const
 		 struct err **errp);
 
 /*
- * The OCI "hooks" object for the spec (new reference): {"createRuntime":[...],
- * "poststop":[...]} whose entries run this nerdc binary (/proc/self/exe resolved) as
- * `nerdc --address A --namespace N --data-root D --cni-path P --cni-netconfpath C internal
- * oci-hook createRuntime|postStop`, env PATH set.
+ * One OCI hook running this nerdc binary (/proc/self/exe resolved) as `nerdc --address A
+ * --namespace N --data-root D --cni-path P --cni-netconfpath C internal oci-hook EVENT`.
+ * event: "createRuntime" or "postStop". *ret_path is new; args (args[0] included) and env
+ * (PATH=...) are appended to.
  */
-int net_hooks_json(const struct net_env *env, json_t **ret, struct err **errp);
+int net_hook_command(const struct net_env *env, const char *event, char **ret_path,
+		     struct strv *args, struct strv *env_out, struct err **errp);
 
 /*
  * The hook itself: reads the OCI state JSON from state_fd, the spec from its bundle, and

@@ -54,6 +54,9 @@ struct oci_mount {
 				 * --mount binds: a missing source is an error */
 	char relabel;		/* 'z', 'Z' or 0 (accepted; SELinux is not enabled here) */
 	bool nocopy;		/* volume-nocopy / -v ...:nocopy */
+	char *volume_driver;	/* --mount volume-driver= */
+	struct strv volume_labels; /* --mount volume-label=k=v */
+	struct strv volume_opts;   /* --mount volume-opt=k=v */
 	char *host_path;	/* volume: set by the volume layer before oci_spec_build; the
 				 * spec then binds it like OCI_MOUNT_BIND. Unset: not implemented */
 	struct strv tmpfs_options; /* tmpfs: validated mount options ("size=65536k", "mode=1777",
@@ -133,6 +136,9 @@ struct oci_opts {
 	struct oci_mount *mounts;	/* -v / --mount / --tmpfs, in order */
 	size_t n_mounts;
 	int64_t shm_size;		/* --shm-size bytes; 0 = 64m */
+	const char *shm_path;		/* ipc host/shareable/container: host directory bound at
+					 * /dev/shm instead of a private tmpfs; NULL = private
+					 * (ipc host without it binds the host's /dev/shm) */
 	const char *hosts_path;		/* host files bind-mounted at /etc/hosts, /etc/resolv.conf, */
 	const char *resolv_conf_path;	/* /etc/hostname (see oci_write_*); NULL = not mounted */
 	const char *hostname_path;
@@ -151,6 +157,8 @@ struct oci_opts {
 	struct oci_ns ipc, pid, uts;
 	bool net_host;			/* --net host: no network namespace */
 	const char *netns_path;		/* join this network namespace; NULL = a new one */
+	bool net_shared;		/* netns_path is another container's (--net container:x):
+					 * no default net sysctls, as Docker */
 	const char *cgroupns;		/* NULL/"private"/"host"; cgroup ns only used on v2 */
 
 	/* Resources (0 = not set, Docker's convention). */
@@ -210,7 +218,8 @@ char **oci_process_args(const struct oci_opts *o, json_t *image_config, struct e
 
 /* "nofile=1024:2048", "nproc=512". */
 int oci_parse_ulimit(const char *value, struct oci_ulimit *ret, struct err **errp);
-/* "/dev/fuse", "/dev/sda:/dev/xvda:rwm", "/dev/fuse:rw". *ret owned by caller. */
+/* "/dev/fuse", "/dev/sda:/dev/xvda:rwm", "/dev/fuse:rw". *ret owned by caller. Docker checks
+ * this after flag parsing, so its messages carry no flag prefix ("bad mode specified: rx"). */
 int oci_parse_device(const char *value, struct oci_device *ret, struct err **errp);
 /* -v SRC:DST[:OPTS], -v DST (anonymous volume), -v NAME:DST[:OPTS]. */
 int oci_parse_volume_flag(const char *value, struct oci_mount *ret, struct err **errp);
@@ -236,8 +245,9 @@ void oci_security_release(struct oci_security *sec);
  * is OCI_NS_PATH and *ret_container the name (caller frees and resolves to a ns path). */
 int oci_parse_ns_mode(const char *which, const char *value, enum oci_ns_mode *ret_mode,
 		      char **ret_container, struct err **errp);
-/* -e K=V appends as is; -e K takes the host's value, or is dropped when unset (Docker). */
-void oci_parse_env(const char *value, struct strv *out);
+/* -e K=V appends as is; -e K takes the host's value, or stays "K" when unset, which then
+ * removes K from the image's Env (Docker). Error: "invalid environment variable: =x". */
+int oci_parse_env(const char *value, struct strv *out, struct err **errp);
 /* --env-file: Docker's rules (# comments, blank lines skipped, leading whitespace trimmed,
  * no quote processing, "K" alone takes the host's value). Appends to out. */
 int oci_parse_env_file(const char *path, struct strv *out, struct err **errp);
@@ -251,6 +261,7 @@ struct oci_etc {
 	const char *domainname;		/* NULL = none */
 	const char *ip;			/* container's address on its network; NULL = none */
 	const struct strv *add_hosts;	/* "host:ip" from --add-host; may be NULL */
+	const char *host_gateway_ip;	/* replaces "host-gateway"; NULL: that is an error */
 	const struct strv *dns;		/* --dns; NULL/empty = from the host */
 	const struct strv *dns_search;	/* --dns-search; "." alone clears */
 	const struct strv *dns_options;	/* --dns-opt / --dns-option */

@@ -668,7 +668,8 @@ send_request(struct reg *r, const struct reg_endpoint *ep, struct req *q, const 
 	c->easy_setopt(r->h, CURLOPT_HEADERDATA, q);
 	c->easy_setopt(r->h, CURLOPT_WRITEFUNCTION, on_write);
 	c->easy_setopt(r->h, CURLOPT_WRITEDATA, q);
-	if (!q->sink)
+	/* A HEAD's Content-Length is the blob's size, not a body to cap (blob HEAD before push). */
+	if (!q->sink && strcmp(q->method, "HEAD") != 0)
 		c->easy_setopt(r->h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)q->resp_max);
 	if (strcmp(q->method, "HEAD") == 0) {
 		c->easy_setopt(r->h, CURLOPT_NOBODY, 1L);

@@ -479,6 +479,17 @@ reg_cred_erase(const char *config_dir, const char *domain, struct err **errp)
 	return save_config(dir, root, errp);
 }
 
+int
+reg_cred_uses_helper(const char *config_dir, const char *domain, struct err **errp)
+{
+	_cleanup_free_ char *dir = reg_cred_config_dir(config_dir);
+	_cleanup_json_ json_t *root = NULL;
+
+	if (load_config(dir, &root, errp) < 0)
+		return -1;
+	return helper_for(root, domain) != NULL;
+}
+
 void
 reg_cred_free(struct reg_cred *c)
 {

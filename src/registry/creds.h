@@ -33,6 +33,11 @@ int reg_cred_store(const char *config_dir, const char *domain, const struct reg_
 /* Removes them (logout). ERR_NOT_FOUND when there was nothing to remove. */
 int reg_cred_erase(const char *config_dir, const char *domain, struct err **errp);
 void reg_cred_free(struct reg_cred *c);
+/*
+ * 1 when credentials for domain go through a docker-credential helper (credHelpers or
+ * credsStore), 0 when they are kept in config.json itself (login warns then); -1 on error.
+ */
+int reg_cred_uses_helper(const char *config_dir, const char *domain, struct err **errp);
 
 /* Standard base64 with padding. Caller frees. */
 char *reg_base64_encode(const void *data, size_t len);

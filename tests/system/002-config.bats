@@ -117,9 +117,9 @@ setup()
 	run_nerdc version --format '{{.Server.Version}}'
 	assert_equal "$output" "$want"
 	run_nerdc version --format json
-	echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["Client"]["Version"]'
+	jq -e '.Client.Version | length > 0' <<<"$output" >/dev/null || die "no .Client.Version in $output"
 	run_nerdc info --format '{{json .}}'
-	echo "$output" | python3 -c "import json,sys; d=json.load(sys.stdin); assert d['ServerVersion'] == '$want', d"
+	assert_equal "$(jq -r .ServerVersion <<<"$output")" "$want"
 	run_nerdc 1 info --format '{{.Foo'
 	assert_contains "$output" "template: "
 }

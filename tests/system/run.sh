@@ -172,6 +172,7 @@ inner()
 	unset CONTAINERD_NAMESPACE CONTAINERD_SNAPSHOTTER
 	mkdir -p "$NERDC_TEST_ROOT/nerdc-data" "$NERDC_TEST_ROOT/docker-config"
 	printf 'data_root = "%s"\n' "$NERDC_TEST_ROOT/nerdc-data" >"$NERDC_TEST_ROOT/nerdctl.toml"
+	printf 'cni_netconfpath = "%s"\n' "$NERDC_TEST_ROOT/cni/net.d" >>"$NERDC_TEST_ROOT/nerdctl.toml"
 	export NERDCTL_TOML=$NERDC_TEST_ROOT/nerdctl.toml DOCKER_CONFIG=$NERDC_TEST_ROOT/docker-config
 	# A hung test fails instead of eating the CI budget.
 	export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-300}

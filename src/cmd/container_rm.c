@@ -1,0 +1,111 @@
+/* nerdc rm and container prune: remove containers with everything that belongs to them. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/opt.h"
+#include "cmd/cmd.h"
+#include "cmd/container_common.h"
+#include "ctd/tasks.h"
+#include "base/banned.h"
+
+static int
+do_rm(struct cmd_ctr *x, const CtdContainer *r, const char *arg, void *data, struct err **errp)
+{
+	(void)arg;
+	return container_remove(&x->env, r, *(bool *)data, errp);
+}
+
+CMD(rm)
+{
+	bool force = false, volumes = false;
+	struct opt opts[] = {
+		OPT_BOOL('f', "force", &force, "Force the removal of a running container (uses SIGKILL)"),
+		OPT_BOOL('v', "volumes", &volumes, "Remove anonymous volumes associated with the container"),
+		OPT_END(),
+	};
+	struct cmd_ctr x;
+	_cleanup_err_ struct err *err = NULL;
+	int r;
+
+	argc = opt_parse(cli, opts, argc, argv, "rm [OPTIONS] CONTAINER [CONTAINER...]",
+			 "Remove one or more containers", 1, 0);
+	if (argc < 0)
+		return opt_exit_code(argc);
+	if (volumes) {
+		err_set(&err, ERR_UNIMPLEMENTED, "rm --volumes: not implemented yet");
+		return cmd_fail(cli, err);
+	}
+	if (cmd_ctr_init(cli, &x, &err) < 0)
+		return cmd_fail(cli, err);
+	r = cmd_ctr_foreach(cli, &x, argc, argv, do_rm, &force, false);
+	cmd_ctr_release(&x);
+	return r;
+}
+
+CMD(container_prune)
+{
+	bool force = false;
+	struct strv filters = STRV_INIT;
+	struct opt opts[] = {
+		OPT_STRINGS(0, "filter", &filters, "filter", "Provide filter values (e.g. 'until=<timestamp>')"),
+		OPT_BOOL('f', "force", &force, "Do not prompt for confirmation"),
+		OPT_END(),
+	};
+	struct cmd_ctr x;
+	_cleanup_err_ struct err *err = NULL;
+	_cleanup_(ctd_msg_freep) CtdContainerList *l = NULL;
+	_cleanup_(ctd_msg_freep) CtdTaskList *tasks = NULL;
+	bool header = false;
+	int rc = 0;
+
+	argc = opt_parse(cli, opts, argc, argv, "prune [OPTIONS]", "Remove all stopped containers",
+			 0, OPT_PARSE_NO_ARGS);
+	if (argc < 0) {
+		strv_release(&filters);
+		return opt_exit_code(argc);
+	}
+	if (filters.n) {
+		strv_release(&filters);
+		err_set(&err, ERR_UNIMPLEMENTED, "container prune --filter: not implemented yet");
+		return cmd_fail(cli, err);
+	}
+	if (!force) {
+		char line[16] = "";
+
+		printf("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ");
+		fflush(stdout);
+		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
+			return 0;
+	}
+	if (cmd_ctr_init(cli, &x, &err) < 0 || ctd_containers_list(x.env.c, NULL, &l, &err) < 0 ||
+	    ctd_tasks_list(x.env.c, NULL, &tasks, &err) < 0) {
+		cmd_ctr_release(&x);
+		return cmd_fail(cli, err);
+	}
+	for (size_t i = 0; i < l->n_containers; i++) {
+		const CtdContainer *r = l->containers[i];
+		const CtdProcess *t = NULL;
+		_cleanup_err_ struct err *e = NULL;
+		enum container_state s;
+
+		for (size_t j = 0; j < tasks->n_tasks && !t; j++)
+			if (strcmp(tasks->tasks[j]->id, r->id) == 0)
+				t = tasks->tasks[j];
+		s = container_state_of(t);
+		if (s == CONTAINER_RUNNING || s == CONTAINER_PAUSED)
+			continue;
+		if (container_remove(&x.env, r, false, &e) < 0) {
+			rc = cmd_fail(cli, e);
+			continue;
+		}
+		if (!header)
+			printf("Deleted Containers:\n");
+		header = true;
+		printf("%s\n", r->id);
+	}
+	if (header)
+		printf("\n");
+	printf("Total reclaimed space: 0B\n");
+	cmd_ctr_release(&x);
+	return rc;
+}

@@ -1,0 +1,93 @@
+/* nerdc start: detached by default; -a attaches to one container and returns its exit code. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/opt.h"
+#include "cmd/cmd.h"
+#include "cmd/container_common.h"
+#include "base/banned.h"
+
+static int
+do_start(struct cmd_ctr *x, const CtdContainer *r, const char *arg, void *data,
+	 struct err **errp)
+{
+	(void)arg;
+	(void)data;
+	return container_start_detached(&x->env, r, errp);
+}
+
+/* Whether the container's spec asks for a terminal (set by run/create -t). */
+static bool
+spec_terminal(const CtdContainer *r)
+{
+	return r->spec && memmem(r->spec->value.data, r->spec->value.len, "\"terminal\":true", 15);
+}
+
+static int
+start_attached(struct cli *cli, struct cmd_ctr *x, const char *arg, bool interactive,
+	       const char *detach_keys)
+{
+	_cleanup_(ctd_msg_freep) CtdContainer *r = NULL;
+	_cleanup_(ctd_msg_freep) CtdProcess *t = NULL;
+	_cleanup_err_ struct err *err = NULL;
+	struct cmd_fg fg = { 0 };
+	int status;
+
+	if (container_find(x->env.c, arg, &r, &err) < 0)
+		return cmd_fail(cli, err);
+	if (ctd_tasks_get(x->env.c, r->id, NULL, &t, &err) == 0) {
+		if (container_state_of(t) == CONTAINER_RUNNING ||
+		    container_state_of(t) == CONTAINER_PAUSED) {
+			err_set(&err, ERR_UNIMPLEMENTED,
+				"start -a of a running container (attach): not implemented yet");
+			return cmd_fail(cli, err);
+		}
+		if (container_delete_task(&x->env, r->id, NULL, &err) < 0)
+			return cmd_fail(cli, err);
+	} else if (!err_is(&err, ERR_NOT_FOUND)) {
+		return cmd_fail(cli, err);
+	}
+	err_clear(&err);
+	fg.stdin_open = interactive;
+	fg.tty = spec_terminal(r);
+	fg.sig_proxy = true;
+	fg.want_stdout = fg.want_stderr = true;
+	fg.detach_keys = detach_keys;
+	status = cmd_ctr_foreground(x, r, &fg, &err);
+	if (status < 0)
+		return cmd_fail(cli, err);
+	return status;
+}
+
+CMD(start)
+{
+	bool attach = false, interactive = false;
+	const char *detach_keys = NULL;
+	struct opt opts[] = {
+		OPT_BOOL('a', "attach", &attach, "Attach STDOUT/STDERR and forward signals"),
+		OPT_STRING(0, "detach-keys", &detach_keys, "string",
+			   "Override the key sequence for detaching a container"),
+		OPT_BOOL('i', "interactive", &interactive, "Attach container's STDIN"),
+		OPT_END(),
+	};
+	struct cmd_ctr x;
+	_cleanup_err_ struct err *err = NULL;
+	int r;
+
+	argc = opt_parse(cli, opts, argc, argv, "start [OPTIONS] CONTAINER [CONTAINER...]",
+			 "Start one or more stopped containers", 1, 0);
+	if (argc < 0)
+		return opt_exit_code(argc);
+	if ((attach || interactive) && argc > 1) {
+		err_set(&err, ERR_INVALID, "you cannot start and attach multiple containers at once");
+		return cmd_fail(cli, err);
+	}
+	if (cmd_ctr_init(cli, &x, &err) < 0)
+		return cmd_fail(cli, err);
+	if (attach || interactive)
+		r = start_attached(cli, &x, argv[0], interactive, detach_keys);
+	else
+		r = cmd_ctr_foreach(cli, &x, argc, argv, do_start, NULL, false);
+	cmd_ctr_release(&x);
+	return r;
+}

@@ -1,0 +1,442 @@
+/* Container lookup, state and the lifecycle steps shared by the container commands. */
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/fs.h"
+#include "base/parse.h"
+#include "base/strv.h"
+#include "base/xalloc.h"
+#include "container/container.h"
+#include "container/labels.h"
+#include "container/names.h"
+#include "ctd/labels.h"
+#include "ctd/snapshots.h"
+#include "oci/spec.h"
+#include "base/banned.h"
+
+const char *
+container_label(const CtdContainer *r, const char *key)
+{
+	return ctd_labels_get(r->labels, r->n_labels, key);
+}
+
+const char *
+container_name(const CtdContainer *r)
+{
+	const char *n = container_label(r, LABEL_NAME);
+
+	return n ? n : "";
+}
+
+char *
+container_state_dir(const char *data_store, const char *ns, const char *id)
+{
+	return xasprintf("%s/containers/%s/%s", data_store, ns, id);
+}
+
+static bool
+all_hex(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	return true;
+}
+
+static bool
+name_chars(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '.' || *s == '-'))
+			return false;
+	return true;
+}
+
+int
+container_find(struct ctd *c, const char *query, CtdContainer **ret, struct err **errp)
+{
+	_cleanup_strv_ struct strv filters = STRV_INIT;
+	_cleanup_ctd_msg_ CtdContainerList *l = NULL;
+	const char *q = query[0] == '/' ? query + 1 : query; /* Docker accepts "/name" */
+	size_t pick = SIZE_MAX, prefix_hits = 0;
+
+	/* Anything else cannot be an ID or a name; keeps the filter syntax out of reach. */
+	if (!name_chars(q))
+		return err_set(errp, ERR_NOT_FOUND, "No such container: %s", query);
+	strv_pushf(&filters, "id==\"%s\"", q);
+	if (all_hex(q))
+		strv_pushf(&filters, "id~=^%s", q);
+	strv_pushf(&filters, "labels.\"" LABEL_NAME "\"==\"%s\"", q);
+	if (ctd_containers_list(c, filters.v, &l, errp) < 0)
+		return err_wrap(errp, "look up container %s", query);
+	for (size_t i = 0; i < l->n_containers; i++)
+		if (strcmp(l->containers[i]->id, q) == 0)
+			pick = i;
+	for (size_t i = 0; i < l->n_containers && pick == SIZE_MAX; i++)
+		if (strcmp(container_name(l->containers[i]), q) == 0)
+			pick = i;
+	for (size_t i = 0; i < l->n_containers && pick == SIZE_MAX; i++) {
+		if (strncmp(l->containers[i]->id, q, strlen(q)) != 0)
+			continue;
+		if (prefix_hits++)
+			return err_set(errp, ERR_INVALID,
+				       "Multiple IDs found with provided prefix: %s", query);
+	}
+	for (size_t i = 0; i < l->n_containers && pick == SIZE_MAX && prefix_hits == 1; i++)
+		if (strncmp(l->containers[i]->id, q, strlen(q)) == 0)
+			pick = i;
+	if (pick == SIZE_MAX)
+		return err_set(errp, ERR_NOT_FOUND, "No such container: %s", query);
+	*ret = TAKE_PTR(l->containers[pick]);
+	/* The list still owns its other entries; leave a hole it can free. */
+	l->containers[pick] = l->containers[l->n_containers - 1];
+	l->n_containers--;
+	return 0;
+}
+
+enum container_state
+container_state_of(const CtdProcess *task)
+{
+	if (!task)
+		return CONTAINER_CREATED;
+	switch (task->status) {
+	case CONTAINERD__V1__TYPES__STATUS__RUNNING:
+		return CONTAINER_RUNNING;
+	case CONTAINERD__V1__TYPES__STATUS__PAUSED:
+	case CONTAINERD__V1__TYPES__STATUS__PAUSING:
+		return CONTAINER_PAUSED;
+	case CONTAINERD__V1__TYPES__STATUS__STOPPED:
+		return CONTAINER_EXITED;
+	default:
+		return CONTAINER_CREATED;
+	}
+}
+
+const char *
+container_state_name(enum container_state s)
+{
+	static const char *const names[] = {
+		[CONTAINER_CREATED] = "created", [CONTAINER_RUNNING] = "running",
+		[CONTAINER_PAUSED] = "paused", [CONTAINER_RESTARTING] = "restarting",
+		[CONTAINER_EXITED] = "exited",
+	};
+
+	return names[s];
+}
+
+/* Boot time in Unix seconds (btime in /proc/stat). */
+static int64_t
+boot_time(void)
+{
+	static int64_t btime = -1;
+	_cleanup_buf_ struct buf b = BUF_INIT;
+	const char *p;
+
+	if (btime >= 0)
+		return btime;
+	btime = 0;
+	if (fs_read_file("/proc/stat", 1 << 20, &b, NULL) == 0 && (p = strstr(b.data, "\nbtime ")))
+		btime = strtoll(p + 7, NULL, 10);
+	return btime;
+}
+
+int64_t
+container_started_at(const CtdProcess *task)
+{
+	_cleanup_buf_ struct buf b = BUF_INIT;
+	char path[64];
+	const char *p;
+	long long ticks;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	if (!task || !task->pid || hz <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%u/stat", task->pid);
+	if (fs_read_file(path, 4096, &b, NULL) < 0 || !(p = strrchr(b.data, ')')))
+		return 0;
+	/* Field 22 (starttime); p points at the end of field 2 (comm). */
+	for (int field = 2; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%lld", &ticks) != 1)
+		return 0;
+	return boot_time() + ticks / hz;
+}
+
+int64_t
+container_exited_at(const CtdProcess *task)
+{
+	return task && task->exited_at ? task->exited_at->seconds : 0;
+}
+
+int
+container_set_label(struct container_env *env, const char *id, const char *key,
+		    const char *value, struct err **errp)
+{
+	CtdContainer rec = CONTAINERD__SERVICES__CONTAINERS__V1__CONTAINER__INIT;
+	_cleanup_free_ char *kv = value ? xasprintf("%s=%s", key, value) : NULL;
+	_cleanup_free_ char *path = xasprintf("labels.%s", key);
+	char *kvs[] = { kv, NULL };
+	char *paths[] = { path, NULL };
+	int r;
+
+	rec.id = (char *)id;
+	if (kv)
+		rec.labels = (void *)ctd_labels_build(
+			&containerd__services__containers__v1__container__labels_entry__descriptor,
+			kvs, &rec.n_labels);
+	r = ctd_containers_update(env->c, &rec, paths, NULL, errp);
+	ctd_labels_free((struct ctd_label **)rec.labels, rec.n_labels);
+	return r;
+}
+
+int
+container_delete_task(struct container_env *env, const char *id, uint32_t *ret_status,
+		      struct err **errp)
+{
+	_cleanup_err_ struct err *e = NULL;
+
+	if (ctd_tasks_delete(env->c, id, NULL, ret_status, &e) == 0)
+		return 0;
+	if (err_is(&e, ERR_NOT_FOUND))
+		return 0;
+	return err_move(errp, &e);
+}
+
+/* runc's exec failures become Docker's 126/127 kinds (the message stays containerd's). */
+static void
+classify_start_error(struct err **errp)
+{
+	struct err *e = errp ? *errp : NULL;
+
+	if (!e)
+		return;
+	if (strstr(e->msg, "executable file not found") || strstr(e->msg, "no such file or directory"))
+		e->kind = ERR_EXEC_NOT_FOUND;
+	else if (strstr(e->msg, "permission denied"))
+		e->kind = ERR_EXEC_DENIED;
+}
+
+int
+container_task_create(struct container_env *env, const CtdContainer *r,
+		      const struct ctd_task_io *io, uint32_t *ret_pid, struct err **errp)
+{
+	_cleanup_ctd_msg_ CtdMounts *m = NULL;
+
+	if (r->snapshot_key && *r->snapshot_key &&
+	    ctd_snapshots_mounts(env->c, r->snapshotter, r->snapshot_key, &m, errp) < 0)
+		return err_wrap(errp, "rootfs of %s", r->id);
+	if (ctd_tasks_create(env->c, r->id, m ? m->mounts : NULL, m ? m->n_mounts : 0, io, ret_pid,
+			     errp) < 0) {
+		classify_start_error(errp);
+		return -1;
+	}
+	return 0;
+}
+
+int
+container_task_start(struct container_env *env, const char *id, struct err **errp)
+{
+	if (ctd_tasks_start(env->c, id, NULL, NULL, errp) < 0) {
+		classify_start_error(errp);
+		return -1;
+	}
+	return 0;
+}
+
+int
+container_start_detached(struct container_env *env, const CtdContainer *r, struct err **errp)
+{
+	_cleanup_ctd_msg_ CtdProcess *task = NULL;
+	_cleanup_err_ struct err *e = NULL;
+	const char *uri = container_label(r, LABEL_LOG_URI);
+	const char *restart = container_label(r, LABEL_RESTART_STATUS);
+	struct ctd_task_io io = { NULL, uri, uri, false };
+
+	if (ctd_tasks_get(env->c, r->id, NULL, &task, &e) == 0) {
+		enum container_state s = container_state_of(task);
+
+		if (s == CONTAINER_RUNNING)
+			return 0;
+		if (s == CONTAINER_PAUSED)
+			return err_set(errp, ERR_PRECONDITION,
+				       "cannot start a paused container, try unpause instead");
+		if (container_delete_task(env, r->id, NULL, errp) < 0)
+			return -1;
+	} else if (!err_is(&e, ERR_NOT_FOUND)) {
+		return err_move(errp, &e);
+	}
+	io.terminal = task ? task->terminal : false;
+	if (r->spec && r->spec->value.len) {
+		/* The spec says whether the process wants a terminal. */
+		io.terminal = memmem(r->spec->value.data, r->spec->value.len, "\"terminal\":true",
+				     15) != NULL;
+	}
+	if (container_task_create(env, r, &io, NULL, errp) < 0)
+		return -1;
+	if (container_task_start(env, r->id, errp) < 0) {
+		container_delete_task(env, r->id, NULL, NULL);
+		return -1;
+	}
+	if (restart && strcmp(restart, "running") != 0)
+		return container_set_label(env, r->id, LABEL_RESTART_STATUS, "running", errp);
+	return 0;
+}
+
+/* Waits for the init process; timeout_ms 0 waits forever. ERR_TIMEOUT when it runs out. */
+static int
+wait_exit(struct container_env *env, const char *id, int timeout_ms, struct err **errp)
+{
+	uint32_t status;
+	int r;
+
+	ctd_set_timeout(env->c, timeout_ms);
+	r = ctd_tasks_wait(env->c, id, NULL, &status, NULL, errp);
+	ctd_set_timeout(env->c, 0);
+	/* containerd may notice the deadline first and answer Unknown "context deadline ...". */
+	if (r < 0 && timeout_ms && errp && *errp && strstr((*errp)->msg, "deadline exceeded"))
+		(*errp)->kind = ERR_TIMEOUT;
+	return r;
+}
+
+static int
+stop_signal(const CtdContainer *r)
+{
+	const char *s = container_label(r, LABEL_STOP_SIGNAL);
+	int signo;
+
+	if (s && *s && oci_parse_signal(s, &signo, NULL) == 0)
+		return signo;
+	return SIGTERM;
+}
+
+int
+container_stop(struct container_env *env, const CtdContainer *r, int timeout_s,
+	       struct err **errp)
+{
+	_cleanup_ctd_msg_ CtdProcess *task = NULL;
+	_cleanup_err_ struct err *e = NULL;
+	const char *restart = container_label(r, LABEL_RESTART_STATUS);
+	enum container_state s;
+
+	if (restart && strcmp(restart, "stopped") != 0 &&
+	    container_set_label(env, r->id, LABEL_RESTART_STATUS, "stopped", errp) < 0)
+		return -1;
+	if (ctd_tasks_get(env->c, r->id, NULL, &task, &e) < 0)
+		return err_is(&e, ERR_NOT_FOUND) ? 0 : err_move(errp, &e);
+	s = container_state_of(task);
+	if (s != CONTAINER_RUNNING && s != CONTAINER_PAUSED)
+		return 0;
+	if (timeout_s < 0) {
+		const char *t = container_label(r, LABEL_STOP_TIMEOUT);
+
+		if (!t || !*t || parse_int(t, &timeout_s, NULL) < 0)
+			timeout_s = 10;
+	}
+	if (timeout_s > 0) {
+		if (ctd_tasks_kill(env->c, r->id, NULL, (uint32_t)stop_signal(r), false, errp) < 0)
+			return err_is(errp, ERR_NOT_FOUND) ? (err_clear(errp), 0) : -1;
+		if (s == CONTAINER_PAUSED && ctd_tasks_resume(env->c, r->id, errp) < 0)
+			return -1;
+		if (wait_exit(env, r->id, timeout_s * 1000, &e) == 0)
+			return 0;
+		if (!err_is(&e, ERR_TIMEOUT))
+			return err_move(errp, &e);
+		err_clear(&e);
+	}
+	if (ctd_tasks_kill(env->c, r->id, NULL, SIGKILL, true, errp) < 0)
+		return err_is(errp, ERR_NOT_FOUND) ? (err_clear(errp), 0) : -1;
+	if (s == CONTAINER_PAUSED && timeout_s <= 0 && ctd_tasks_resume(env->c, r->id, errp) < 0)
+		return -1;
+	return wait_exit(env, r->id, 0, errp);
+}
+
+int
+container_kill(struct container_env *env, const CtdContainer *r, int sig, struct err **errp)
+{
+	_cleanup_ctd_msg_ CtdProcess *task = NULL;
+	_cleanup_err_ struct err *e = NULL;
+	const char *restart = container_label(r, LABEL_RESTART_STATUS);
+
+	if (ctd_tasks_get(env->c, r->id, NULL, &task, &e) < 0 && !err_is(&e, ERR_NOT_FOUND))
+		return err_move(errp, &e);
+	if (!task || (container_state_of(task) != CONTAINER_RUNNING &&
+		      container_state_of(task) != CONTAINER_PAUSED))
+		return err_set(errp, ERR_PRECONDITION, "Container %s is not running", r->id);
+	/* Docker: a killed container with a restart policy is not restarted by `kill`... but
+	 * is by the monitor; only `stop` marks it stopped. Keep the label as it is. */
+	(void)restart;
+	return ctd_tasks_kill(env->c, r->id, NULL, (uint32_t)sig, false, errp);
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(path) < 0 && errno != ENOENT ? -1 : 0;
+	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int
+container_rm_rf(const char *path, struct err **errp)
+{
+	if (nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) < 0 && errno != ENOENT)
+		return err_sys(errp, errno, "remove %s", path);
+	return 0;
+}
+
+int
+container_remove(struct container_env *env, const CtdContainer *r, bool force,
+		 struct err **errp)
+{
+	_cleanup_ctd_msg_ CtdProcess *task = NULL;
+	_cleanup_err_ struct err *e = NULL;
+	_cleanup_free_ char *dir = container_state_dir(env->data_store, env->ns, r->id);
+
+	if (ctd_tasks_get(env->c, r->id, NULL, &task, &e) < 0 && !err_is(&e, ERR_NOT_FOUND))
+		return err_move(errp, &e);
+	err_clear(&e);
+	if (task) {
+		enum container_state s = container_state_of(task);
+
+		if ((s == CONTAINER_RUNNING || s == CONTAINER_PAUSED) && !force)
+			return err_set(errp, ERR_PRECONDITION,
+				       "You cannot remove a running container %s. Stop the container before attempting removal or force remove",
+				       r->id);
+		if (s == CONTAINER_RUNNING || s == CONTAINER_PAUSED) {
+			if (ctd_tasks_kill(env->c, r->id, NULL, SIGKILL, true, &e) < 0 &&
+			    !err_is(&e, ERR_NOT_FOUND))
+				return err_move(errp, &e);
+			err_clear(&e);
+			if (s == CONTAINER_PAUSED)
+				ctd_tasks_resume(env->c, r->id, NULL);
+			if (wait_exit(env, r->id, 0, &e) < 0 && !err_is(&e, ERR_NOT_FOUND))
+				return err_move(errp, &e);
+			err_clear(&e);
+		}
+		if (container_delete_task(env, r->id, NULL, errp) < 0)
+			return -1;
+	}
+	if (ctd_containers_delete(env->c, r->id, &e) < 0 && !err_is(&e, ERR_NOT_FOUND))
+		return err_move(errp, &e);
+	err_clear(&e);
+	if (r->snapshot_key && *r->snapshot_key && r->snapshotter &&
+	    ctd_snapshots_remove(env->c, r->snapshotter, r->snapshot_key, &e) < 0 &&
+	    !err_is(&e, ERR_NOT_FOUND))
+		return err_move(errp, &e);
+	err_clear(&e);
+	if (*container_name(r) &&
+	    container_name_release(env->data_store, env->ns, container_name(r), r->id, errp) < 0)
+		return -1;
+	return container_rm_rf(dir, errp);
+}
