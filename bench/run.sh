@@ -16,7 +16,7 @@ set -euo pipefail
 
 SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SCRIPTS=$SRCDIR/scripts
-BENCHES=(version run ps pull)
+BENCHES=(version run runnet ps pull)
 RUNS=${BENCH_RUNS:-300}
 WARMUP=${BENCH_WARMUP:-20}
 
@@ -74,7 +74,7 @@ compare()
 		echo "Commands (hyperfine -N --warmup $WARMUP --runs $RUNS):"
 		echo
 		for ((i = 1; i < ${#args[@]}; i += 3)); do
-			echo "- \`${args[i + 1]/#$NERDC/nerdc}\`" | sed "s|$CTD_SOCK|\$SOCK|g"
+			echo "- \`${args[i + 1]/#$NERDC/nerdc}\`" | sed "s|$CTD_SOCK|\$SOCK|g; s|$WORK|\$WORK|g"
 		done
 		echo
 		cat "$md"
@@ -118,6 +118,32 @@ bench_run()
 	RUNS=${BENCH_RUN_RUNS:-20} WARMUP=${BENCH_RUN_WARMUP:-3} compare "$BENCH_TITLE" \
 		"$name" "$cmd" \
 		"ctr run --rm" "ctr -a $CTD_SOCK run --rm docker.io/library/busybox:latest b1 true"
+}
+
+# The cost of networking: run --rm on the default bridge (CNI ADD from the createRuntime hook,
+# DEL at task delete) against --net none, and the CNI plugins of that conflist timed alone.
+bench_runnet()
+{
+	BENCH_TITLE="run --rm on the default bridge network vs --net none (the cost of networking)"
+	import_busybox
+	local base="$NERDC --address $CTD_SOCK --data-root $WORK/nerdc-data --cni-netconfpath $WORK/cni/net.d"
+	mkdir -p "$WORK/cni/net.d"
+	# shellcheck disable=SC2086 # base holds a command line
+	need_nerdc "" ${base#"$NERDC"} run --rm busybox true || return 0
+	RUNS=${BENCH_RUN_RUNS:-20} WARMUP=${BENCH_RUN_WARMUP:-3} compare "$BENCH_TITLE" \
+		"nerdc run --rm (bridge)" "$base run --rm busybox true" \
+		"nerdc run --rm --net none" "$base run --rm --net none busybox true"
+	[[ $BENCH_NERDC != standin ]] || return 0
+	local add del
+	read -r add del < <("$SRCDIR/bench/cni-adddel.sh" "$WORK/cni/net.d/nerdctl-bridge.conflist" \
+		"${BENCH_RUN_RUNS:-20}")
+	{
+		echo "CNI plugins of nerdctl-bridge.conflist alone (bridge, portmap, firewall, tuning;"
+		echo "\`bench/cni-adddel.sh\`, plugin executions only, mean of ${BENCH_RUN_RUNS:-20}):"
+		echo "ADD ${add#add_ms=} ms + DEL ${del#del_ms=} ms."
+		echo "Load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)."
+		echo
+	} >>"$SECTIONS"
 }
 
 # ps_fill N: N stopped containers (created with ctr, so the listing is all that is timed).

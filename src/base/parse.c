@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "xalloc.h"
 #include "banned.h"
 
 int
@@ -162,11 +163,20 @@ parse_duration(const char *s, int64_t *ret_ns, struct err **errp)
 		size_t best = 0;
 		double mult = 0;
 
-		if (!(isdigit((unsigned char)*p) || *p == '.'))
+		/* Go's grammar: [0-9]*(\.[0-9]*)?, at least one digit; strtod alone would also
+		 * take exponents, hex and "inf". */
+		end = (char *)p;
+		while (isdigit((unsigned char)*end))
+			end++;
+		if (*end == '.')
+			for (end++; isdigit((unsigned char)*end); end++)
+				;
+		if (end == p || (end == p + 1 && *p == '.'))
 			return err_set(errp, ERR_INVALID, "time: invalid duration \"%s\"", s);
-		v = strtod(p, &end);
-		if (end == p)
-			return err_set(errp, ERR_INVALID, "time: invalid duration \"%s\"", s);
+		{
+			_cleanup_free_ char *num = xstrndup(p, (size_t)(end - p));
+			v = strtod(num, NULL);
+		}
 		p = end;
 		for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
 			size_t l = strlen(units[i].unit);

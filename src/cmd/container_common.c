@@ -24,6 +24,18 @@ cmd_ctr_init(struct cli *cli, struct cmd_ctr *x, struct err **errp)
 	x->env.ns = ctd_namespace(x->env.c);
 	x->env.data_store = x->store;
 	x->env.address = ctd_address(x->env.c);
+	if (cli_config(cli, errp) < 0)
+		return -1;
+	x->net = (struct net_env){
+		.cni_path = cli->g.cni_path,
+		.netconf_path = cli->g.cni_netconfpath,
+		.data_store = x->store,
+		.data_root = cli->g.data_root,
+		.address = cli->g.address,
+		.ns = x->env.ns,
+		.host_gateway_ip = cli->g.host_gateway_ip,
+	};
+	x->env.net = &x->net;
 	return 0;
 }
 
@@ -79,6 +91,9 @@ cmd_ctr_foreground(struct cmd_ctr *x, const CtdContainer *r, const struct cmd_fg
 	int ret = -1;
 
 	dir = xasprintf("%s/containers/%s/%s/io", x->store, x->env.ns, r->id);
+	a.address = x->env.address;
+	a.ns = x->env.ns;
+	a.id = r->id;
 	a.want_stdout = fg->want_stdout;
 	a.want_stderr = fg->want_stderr;
 	if (fg->detach_keys && container_attach_set_detach_keys(&a, fg->detach_keys, errp) < 0)

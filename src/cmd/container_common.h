@@ -3,9 +3,12 @@
 
 #include "cli/cli.h"
 #include "container/container.h"
+#include "net/net.h"
 
+/* env.net points at net (do not copy the struct). */
 struct cmd_ctr {
 	struct container_env env;
+	struct net_env net;
 	char *store;
 };
 

@@ -1,10 +1,15 @@
 /* nerdc exec: a new process in a running container's task, its exit code passed through. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <jansson.h>
 
+#include "base/fs.h"
 #include "base/json.h"
 #include "base/xalloc.h"
 #include "cli/opt.h"
@@ -67,6 +72,76 @@ check_running(struct ctd *c, const CtdContainer *r, uint32_t *ret_pid, struct er
 	}
 }
 
+/*
+ * stdin of a non-tty exec -i: copied by a thread of its own with blocking writes (a full
+ * FIFO then never stalls the output), and at EOF the FIFO is closed and CloseIO sent, on a
+ * connection of its own: the shim holds a writer of the FIFO itself (for re-attaching), so
+ * the process sees EOF only after CloseIO.
+ */
+struct stdin_pump {
+	char *path;
+	int fd;
+	const char *address, *ns, *id, *exec_id;
+	pthread_t thread;
+	bool started;
+};
+
+static int
+stdin_pump_open(struct stdin_pump *p, const char *dir, struct err **errp)
+{
+	int flags;
+
+	p->path = xasprintf("%s/stdin", dir);
+	if (mkfifo(p->path, 0600) < 0)
+		return err_sys(errp, errno, "mkfifo %s", p->path);
+	/* O_RDWR opens without a reader; the writes below then block while the FIFO is full. */
+	p->fd = open(p->path, O_RDWR | O_CLOEXEC);
+	if (p->fd < 0)
+		return err_sys(errp, errno, "open %s", p->path);
+	flags = fcntl(p->fd, F_GETFL);
+	fcntl(p->fd, F_SETFL, flags & ~O_NONBLOCK);
+	return 0;
+}
+
+static void *
+stdin_pump_thread(void *arg)
+{
+	struct stdin_pump *p = arg;
+	_cleanup_err_ struct err *e = NULL;
+	struct ctd *c = NULL;
+	char buf[65536];
+
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || fs_write_all(p->fd, buf, (size_t)n) < 0)
+			break;
+	}
+	close(p->fd);
+	p->fd = -1;
+	if (ctd_connect(p->address, p->ns, &c, &e) == 0)
+		ctd_tasks_close_io(c, p->id, p->exec_id, &e);
+	ctd_free(c);
+	return NULL;
+}
+
+static void
+stdin_pump_release(struct stdin_pump *p)
+{
+	if (p->started) {
+		/* The process is gone; a stdin still open (a terminal) must not keep us. */
+		pthread_cancel(p->thread);
+		pthread_join(p->thread, NULL);
+	}
+	if (p->fd >= 0)
+		close(p->fd);
+	if (p->path)
+		unlink(p->path);
+	free(p->path);
+}
+
 struct exec_opts {
 	bool detach, interactive, tty, privileged;
 	const char *user, *workdir, *detach_keys;
@@ -90,6 +165,7 @@ exec_session(struct cli *cli, struct ctd *c, const CtdContainer *r, struct exec_
 	struct oci_exec_opts eo = { args, (size_t)n_args, &x->env, x->user, x->workdir, x->tty,
 				    x->privileged };
 	uint32_t pid = 0, status = 0;
+	struct stdin_pump pump = { .fd = -1 };
 	bool added = false;
 	int ret = -1;
 
@@ -109,23 +185,32 @@ exec_session(struct cli *cli, struct ctd *c, const CtdContainer *r, struct exec_
 			return -1;
 		fifo_dir = xasprintf("%s/containers/%s/%s/exec-%.12s", store, ctd_namespace(c), r->id,
 				     exec_id);
-		if (container_attach_open(&a, fifo_dir, x->interactive, x->tty, errp) < 0 ||
+		if (container_attach_open(&a, fifo_dir, x->interactive && x->tty, x->tty, errp) < 0 ||
 		    (x->detach_keys &&
 		     container_attach_set_detach_keys(&a, x->detach_keys, errp) < 0))
 			goto out;
 		container_attach_task_io(&a, &io);
+		if (x->interactive && !x->tty) {
+			if (stdin_pump_open(&pump, fifo_dir, errp) < 0)
+				goto out;
+			io.stdin_path = pump.path;
+		}
 	}
 	io.terminal = x->tty;
 	if (ctd_tasks_exec(c, r->id, exec_id, &io, proc_text, strlen(proc_text), errp) < 0)
 		goto out;
 	added = true;
-	if (!x->detach && container_attach_start(&a, errp) < 0)
-		goto out;
 	if (ctd_tasks_start(c, r->id, exec_id, NULL, errp) < 0) {
 		/* Docker's exec reports runc's failure to start the command as 126. */
 		(*errp)->exit_code = EXIT_CANNOT_INVOKE;
 		goto out;
 	}
+	/*
+	 * Only now: the shim opens an exec's FIFOs at start, and stdin read to EOF before that
+	 * would be dropped with our end of the FIFO. Output waits in the FIFOs meanwhile.
+	 */
+	if (!x->detach && container_attach_start(&a, errp) < 0)
+		goto out;
 	if (x->detach) {
 		ret = 0;
 		goto out;
@@ -137,11 +222,19 @@ exec_session(struct cli *cli, struct ctd *c, const CtdContainer *r, struct exec_
 		if (container_tty_size(&cols, &rows))
 			ctd_tasks_resize_pty(c, r->id, exec_id, cols, rows, &e);
 	}
+	if (pump.fd >= 0) {
+		pump.address = ctd_address(c);
+		pump.ns = ctd_namespace(c);
+		pump.id = r->id;
+		pump.exec_id = exec_id;
+		pump.started = pthread_create(&pump.thread, NULL, stdin_pump_thread, &pump) == 0;
+	}
 	if (ctd_tasks_wait(c, r->id, exec_id, &status, NULL, errp) < 0)
 		goto out;
 	container_attach_finish(&a);
 	ret = (int)(status & 0xff);
 out:
+	stdin_pump_release(&pump);
 	if (added && !x->detach) {
 		_cleanup_err_ struct err *e = NULL;
 

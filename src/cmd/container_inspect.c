@@ -224,6 +224,7 @@ mounts_json(json_t *spec, const char *store, const char *ns)
 			json_object_set_new(item, "Name",
 					    slash ? json_stringn(name, (size_t)(slash - name))
 						  : json_string(name));
+			json_object_set_new(item, "Driver", json_string("local"));
 		} else {
 			json_object_set_new(item, "Type", json_string(type));
 		}
@@ -256,9 +257,10 @@ graph_driver(struct ctd *c, const CtdContainer *r)
 			     { "upperdir=", "UpperDir" },
 			     { "workdir=", "WorkDir" } };
 
+		/* In Docker's (sorted) order, whatever the mount options' order. */
 		data = json_object();
-		for (size_t i = 0; i < m->mounts[0]->n_options; i++)
-			for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
+		for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
+			for (size_t i = 0; i < m->mounts[0]->n_options; i++)
 				if (!strncmp(m->mounts[0]->options[i], keys[k].opt,
 					     strlen(keys[k].opt)))
 					json_object_set_new(data, keys[k].key,
@@ -326,28 +328,28 @@ config_json(const CtdContainer *r, json_t *spec)
 	return cfg;
 }
 
+/* From src/net (addresses recorded by the hooks); host/none/container modes by name only. */
 static json_t *
-network_settings(const CtdContainer *r)
+network_settings(struct cmd_ctr *x, const CtdContainer *r)
 {
 	_cleanup_json_ json_t *nets = label_json(r, LABEL_NETWORKS);
-	const char *ip = container_label(r, LABEL_IP);
-	const char *mac = container_label(r, LABEL_MAC_ADDRESS);
-	json_t *networks = json_object();
+	_cleanup_strv_ struct strv labels = STRV_INIT;
+	json_t *out, *networks;
 	size_t i;
 	json_t *n;
 
+	for (size_t k = 0; k < r->n_labels; k++)
+		strv_pushf(&labels, "%s=%s", r->labels[k]->key, r->labels[k]->value);
+	out = net_inspect_settings(&x->net, x->env.ns, r->id, labels.v);
+	networks = json_object_get(out, "Networks");
 	json_array_foreach(nets, i, n) {
-		if (!json_is_string(n))
+		if (!json_is_string(n) || json_object_get(networks, json_string_value(n)))
 			continue;
 		json_object_set_new(networks, json_string_value(n),
-				    json_pack("{s:s, s:s, s:s}", "IPAddress",
-					      i == 0 && ip ? ip : "", "Gateway", "", "MacAddress",
-					      i == 0 && mac ? mac : ""));
+				    json_pack("{s:s, s:s, s:s, s:i}", "IPAddress", "", "Gateway",
+					      "", "MacAddress", "", "IPPrefixLen", 0));
 	}
-	return json_pack("{s:s, s:s, s:b, s:o, s:s, s:s, s:i, s:s, s:s, s:o}", "Bridge", "",
-			 "SandboxID", "", "HairpinMode", false, "Ports", ports_json(r), "SandboxKey",
-			 "", "IPAddress", ip ? ip : "", "IPPrefixLen", 0, "Gateway", "",
-			 "MacAddress", mac ? mac : "", "Networks", networks);
+	return out;
 }
 
 /* The inspect object of r. *ret is new. */
@@ -416,7 +418,7 @@ container_json(struct cmd_ctr *x, const CtdContainer *r, bool size, json_t **ret
 		add_sizes(c, r, o);
 	json_object_set_new(o, "Mounts", mounts_json(spec, x->store, x->env.ns));
 	json_object_set_new(o, "Config", config_json(r, spec));
-	json_object_set_new(o, "NetworkSettings", network_settings(r));
+	json_object_set_new(o, "NetworkSettings", network_settings(x, r));
 	log_config_release(&lc);
 	*ret = o;
 	return 0;
@@ -507,6 +509,7 @@ CMD(inspect)
 	_cleanup_json_ json_t *items = json_array();
 	_cleanup_strv_ struct strv errors = STRV_INIT;
 	_cleanup_(ctd_msg_freep) CtdImageList *all = NULL;
+	const struct strv no_platforms = STRV_INIT;
 	bool want_ctr, want_img;
 	struct cmd_ctr x;
 	int r;
@@ -545,7 +548,7 @@ CMD(inspect)
 		err_clear(&e);
 		if (want_img && img_resolve(x.env.c, argv[i], &img, &e) == 0) {
 			if ((!all && ctd_images_list(x.env.c, NULL, &all, &e) < 0) ||
-			    image_view_for(x.env.c, img, NULL, &v, &e) < 0 ||
+			    image_view_for(x.env.c, img, &no_platforms, &v, &e) < 0 ||
 			    image_inspect_json(x.env.c, cli->g.snapshotter, img, all, v, &item, &e) < 0) {
 				err_wrap(&e, "%s", argv[i]);
 				strv_push(&errors, e->msg);

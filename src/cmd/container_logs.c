@@ -133,6 +133,21 @@ CMD(container_logs)
 		return cmd_fail(cli, err);
 	}
 	err_clear(&err);
+	if (!x.follow) {
+		_cleanup_(ctd_msg_freep) CtdProcess *task = NULL;
+
+		/*
+		 * A task that has exited may still have its logging process writing the last
+		 * output (it drains the pipes after the exit event): wait for it, as nerdctl does.
+		 */
+		if (ctd_tasks_get(c, rec->id, NULL, &task, &err) < 0 ||
+		    container_state_of(task) == CONTAINER_EXITED) {
+			/* Bounded: a logger that lost containerd ends only at task delete. */
+			err_clear(&err);
+			logging_wait_logger(store, x.ns, rec->id, 3000, &err);
+			err_clear(&err);
+		}
+	}
 	ro.follow = x.follow;
 	ro.active = logger_active;
 	ro.active_ctx = &x;

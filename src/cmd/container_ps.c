@@ -159,6 +159,13 @@ created_at(int64_t secs, char *out, size_t n)
 	strftime(out, n, "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
 }
 
+/* Creation time in nanoseconds, 0 when containerd gave none. */
+static int64_t
+created_ns(const CtdContainer *r)
+{
+	return r->created_at ? r->created_at->seconds * 1000000000LL + r->created_at->nanos : 0;
+}
+
 struct ps_filters {
 	struct strv ids, names, labels, ancestors;
 	struct strv status;
@@ -184,7 +191,7 @@ created_of(struct cmd_ctr *x, const char *ref, int64_t *ret, struct err **errp)
 
 	if (container_find(x->env.c, ref, &r, errp) < 0)
 		return -1;
-	*ret = r->created_at ? r->created_at->seconds * 1000000000LL + r->created_at->nanos : 0;
+	*ret = created_ns(r);
 	return 0;
 }
 
@@ -201,7 +208,8 @@ parse_filters(struct cmd_ctr *x, const struct strv *in, struct ps_filters *f,
 		size_t kl = eq ? (size_t)(eq - kv) : strlen(kv);
 
 		if (!eq)
-			return err_set(errp, ERR_INVALID, "bad format of filter (expected name=value)");
+			return err_set(errp, ERR_INVALID,
+				       "bad format of filter (expected name=value)");
 #define KEY(k) (kl == strlen(k) && strncmp(kv, k, kl) == 0)
 		if (KEY("id")) {
 			strv_push(&f->ids, v);
@@ -297,9 +305,7 @@ static bool
 filter_match(const struct ps_filters *f, const CtdContainer *r, const CtdProcess *t,
 	     enum container_state s)
 {
-	int64_t created = r->created_at ? r->created_at->seconds * 1000000000LL +
-						  r->created_at->nanos
-					: 0;
+	int64_t created = created_ns(r);
 
 	if (f->ids.n && !any_prefix(&f->ids, r->id))
 		return false;
@@ -354,8 +360,7 @@ static int
 cmp_created_desc(const void *a, const void *b)
 {
 	const CtdContainer *x = *(CtdContainer *const *)a, *y = *(CtdContainer *const *)b;
-	int64_t tx = x->created_at ? x->created_at->seconds * 1000000000LL + x->created_at->nanos : 0;
-	int64_t ty = y->created_at ? y->created_at->seconds * 1000000000LL + y->created_at->nanos : 0;
+	int64_t tx = created_ns(x), ty = created_ns(y);
 
 	return tx < ty ? 1 : tx > ty ? -1 : strcmp(x->id, y->id);
 }
@@ -378,6 +383,7 @@ row_of(struct cmd_ctr *x, const CtdContainer *r, const CtdProcess *t, enum conta
 	char status[96], ago[96], at[64], sz[64] = "";
 	int64_t created = r->created_at ? r->created_at->seconds : 0;
 	const char *nets = container_label(r, LABEL_NETWORKS);
+	const char *platform = container_label(r, LABEL_PLATFORM);
 
 	shown = no_trunc ? xstrdup(cmd) : ellipsis(cmd, 20);
 	quoted = go_quote(shown);
@@ -395,13 +401,15 @@ row_of(struct cmd_ctr *x, const CtdContainer *r, const CtdProcess *t, enum conta
 					    NULL);
 		human_size((double)bytes, sz, sizeof(sz));
 	}
-	return json_pack("{s:s%, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-			 "ID", r->id, no_trunc ? strlen(r->id) : strnlen(r->id, 12), "Image", r->image ? r->image : "",
+	return json_pack("{s:s%, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
+			 "s:s}",
+			 "ID", r->id, no_trunc ? strlen(r->id) : strnlen(r->id, 12),
+			 "Image", r->image ? r->image : "",
 			 "Command", quoted, "CreatedAt", at, "RunningFor", ago, "Ports", ports.data,
 			 "State", container_state_name(s), "Status", status, "Size", sz, "Names",
 			 container_name(r), "Labels", labels.data, "Mounts", "", "Networks",
 			 nets ? nets : "", "LocalVolumes", "0", "Platform",
-			 container_label(r, LABEL_PLATFORM) ? container_label(r, LABEL_PLATFORM) : "");
+			 platform ? platform : "");
 }
 
 CMD(ps)
@@ -447,7 +455,8 @@ CMD(ps)
 		goto fail;
 	if (!quiet && fmt_begin(format, PS_DEFAULT, ps_headers, stdout, &f, &err) < 0)
 		goto fail;
-	qsort(l->containers, l->n_containers, sizeof(l->containers[0]), cmp_created_desc);
+	if (l->n_containers)
+		qsort(l->containers, l->n_containers, sizeof(l->containers[0]), cmp_created_desc);
 	for (size_t i = 0; i < l->n_containers && (last < 0 || shown < last); i++) {
 		const CtdContainer *r = l->containers[i];
 		const CtdProcess *t = task_of(tasks, r->id);

@@ -11,16 +11,6 @@
 #include "container/names.h"
 #include "base/banned.h"
 
-static int
-alive(void *arg, const char *id)
-{
-	struct ctd *c = arg;
-	_cleanup_(ctd_msg_freep) CtdContainer *r = NULL;
-	_cleanup_err_ struct err *e = NULL;
-
-	return ctd_containers_get(c, id, &r, &e) == 0 || !err_is(&e, ERR_NOT_FOUND);
-}
-
 CMD(rename)
 {
 	struct opt opts[] = { OPT_END() };
@@ -40,7 +30,8 @@ CMD(rename)
 		err_set(&err, ERR_INVALID, "Renaming a container with the same name as its current name");
 		goto fail;
 	}
-	if (container_name_rename(x.store, x.env.ns, old, argv[1], r->id, alive, x.env.c, &err) < 0)
+	if (container_name_rename(x.store, x.env.ns, old, argv[1], r->id, container_alive,
+				  x.env.c, &err) < 0)
 		goto fail;
 	if (container_set_label(&x.env, r->id, LABEL_NAME, argv[1], &err) < 0) {
 		container_name_rename(x.store, x.env.ns, argv[1], old, r->id, NULL, NULL, NULL);
@@ -92,7 +83,8 @@ CMD(port)
 		if (argc == 2)
 			printf("%s:%lld\n", hip && *hip ? hip : "0.0.0.0", (long long)hport);
 		else
-			printf("%s -> %s:%lld\n", key, hip && *hip ? hip : "0.0.0.0", (long long)hport);
+			printf("%s -> %s:%lld\n", key, hip && *hip ? hip : "0.0.0.0",
+			       (long long)hport);
 	}
 	if (argc == 2 && !found) {
 		err_set(&err, ERR_NOT_FOUND, "No public port '%s%s' published for %s", argv[1],

@@ -5,22 +5,31 @@
 #include "cli/opt.h"
 #include "cmd/cmd.h"
 #include "cmd/container_common.h"
+#include "container/volumes.h"
 #include "ctd/tasks.h"
 #include "base/banned.h"
+
+struct rm_flags {
+	bool force, volumes;
+};
 
 static int
 do_rm(struct cmd_ctr *x, const CtdContainer *r, const char *arg, void *data, struct err **errp)
 {
+	const struct rm_flags *f = data;
+
 	(void)arg;
-	return container_remove(&x->env, r, *(bool *)data, errp);
+	if (container_remove(&x->env, r, f->force, errp) < 0)
+		return -1;
+	return f->volumes ? container_remove_anonymous_volumes(&x->env, r, errp) : 0;
 }
 
 CMD(rm)
 {
-	bool force = false, volumes = false;
+	struct rm_flags f = { 0 };
 	struct opt opts[] = {
-		OPT_BOOL('f', "force", &force, "Force the removal of a running container (uses SIGKILL)"),
-		OPT_BOOL('v', "volumes", &volumes, "Remove anonymous volumes associated with the container"),
+		OPT_BOOL('f', "force", &f.force, "Force the removal of a running container (uses SIGKILL)"),
+		OPT_BOOL('v', "volumes", &f.volumes, "Remove anonymous volumes associated with the container"),
 		OPT_END(),
 	};
 	struct cmd_ctr x;
@@ -31,13 +40,9 @@ CMD(rm)
 			 "Remove one or more containers", 1, 0);
 	if (argc < 0)
 		return opt_exit_code(argc);
-	if (volumes) {
-		err_set(&err, ERR_UNIMPLEMENTED, "rm --volumes: not implemented yet");
-		return cmd_fail(cli, err);
-	}
 	if (cmd_ctr_init(cli, &x, &err) < 0)
 		return cmd_fail(cli, err);
-	r = cmd_ctr_foreach(cli, &x, argc, argv, do_rm, &force, false);
+	r = cmd_ctr_foreach(cli, &x, argc, argv, do_rm, &f, false);
 	cmd_ctr_release(&x);
 	return r;
 }
@@ -103,6 +108,8 @@ CMD(container_prune)
 		header = true;
 		printf("%s\n", r->id);
 	}
+	if (container_prune_leftovers(&x.env, l, &err) < 0)
+		rc = cmd_fail(cli, err);
 	if (header)
 		printf("\n");
 	printf("Total reclaimed space: 0B\n");

@@ -21,6 +21,7 @@
 #include "container/attach.h"
 #include "container/create.h"
 #include "container/labels.h"
+#include "container/volumes.h"
 #include "image/pull.h"
 #include "image/store.h"
 #include "image/unpack.h"
@@ -33,9 +34,9 @@
 struct run_flags {
 	struct container_create_opts co;
 	bool detach, interactive, tty, rm, privileged_dummy, sig_proxy, init, quiet;
-	const char *pull, *cidfile, *detach_keys, *entrypoint, *net;
+	const char *pull, *cidfile, *detach_keys, *entrypoint;
 	bool entrypoint_set;
-	struct strv attach, env_files, label_files, networks;
+	struct strv attach, env_files, label_files;
 	struct strv unimplemented;	/* flags given that are not wired yet */
 	int64_t memory_swappiness;
 	char *ipc, *pid, *uts;
@@ -48,7 +49,6 @@ run_flags_release(struct run_flags *f)
 	strv_release(&f->attach);
 	strv_release(&f->env_files);
 	strv_release(&f->label_files);
-	strv_release(&f->networks);
 	strv_release(&f->unimplemented);
 }
 
@@ -136,7 +136,10 @@ cb_security_opt(const struct opt *o, const char *v, struct err **errp)
 static int
 cb_add_host(const struct opt *o, const char *v, struct err **errp)
 {
-	return oci_parse_add_host(v, &F(o)->co.add_hosts, errp);
+	if (oci_parse_add_host(v, &F(o)->co.add_hosts, errp) < 0)
+		return -1;
+	strv_push(&F(o)->co.net.add_host, F(o)->co.add_hosts.v[F(o)->co.add_hosts.n - 1]);
+	return 0;
 }
 
 static int
@@ -275,7 +278,7 @@ parse_flags(struct cli *cli, struct run_flags *f, int argc, char **argv, bool is
 		  "Overwrite the default ENTRYPOINT of the image", NULL, 0, NULL, &f->entrypoint_set },
 		OPT_CB('e', "env", "list", "Set environment variables", cb_env),
 		OPT_STRINGS(0, "env-file", &f->env_files, "list", "Read in a file of environment variables"),
-		OPT_UNIMPL(0, "expose", "list", "Expose a port or a range of ports"),
+		OPT_STRINGS(0, "expose", &co->net.expose, "list", "Expose a port or a range of ports"),
 		OPT_UNIMPL(0, "gpus", "gpu-request", "GPU devices to add to the container ('all' to pass all GPUs)"),
 		OPT_STRINGS(0, "group-add", &oo->group_add, "list", "Add additional groups to join"),
 		OPT_UNIMPL(0, "health-cmd", "string", "Command to run to check health"),
@@ -286,24 +289,24 @@ parse_flags(struct cli *cli, struct run_flags *f, int argc, char **argv, bool is
 		OPT_STRING('h', "hostname", &co->hostname, "string", "Container host name"),
 		OPT_BOOL(0, "init", &f->init, "Run an init inside the container that forwards signals and reaps processes"),
 		OPT_BOOL('i', "interactive", &f->interactive, "Keep STDIN open even if not attached"),
-		OPT_UNIMPL(0, "ip", "string", "IPv4 address (e.g., 172.30.100.104)"),
-		OPT_UNIMPL(0, "ip6", "string", "IPv6 address (e.g., 2001:db8::33)"),
+		OPT_STRING(0, "ip", &co->net.ip, "string", "IPv4 address (e.g., 172.30.100.104)"),
+		OPT_STRING(0, "ip6", &co->net.ip6, "string", "IPv6 address (e.g., 2001:db8::33)"),
 		OPT_CB(0, "ipc", "string", "IPC mode to use", cb_ns),
 		OPT_STRINGS('l', "label", &co->labels, "list", "Set meta data on a container"),
 		OPT_STRINGS(0, "label-file", &f->label_files, "list", "Read in a line delimited file of labels"),
 		OPT_UNIMPL(0, "link", "list", "Add link to another container"),
 		OPT_STRING(0, "log-driver", &co->log_driver, "string", "Logging driver for the container"),
 		OPT_STRINGS(0, "log-opt", &co->log_opts, "list", "Log driver options"),
-		OPT_UNIMPL(0, "mac-address", "string", "Container MAC address (e.g., 92:d0:c6:0a:29:33)"),
+		OPT_STRING(0, "mac-address", &co->net.mac, "string", "Container MAC address (e.g., 92:d0:c6:0a:29:33)"),
 		OPT_BYTES('m', "memory", &oo->memory, "Memory limit"),
 		OPT_BYTES(0, "memory-reservation", &oo->memory_reservation, "Memory soft limit"),
 		OPT_CB(0, "memory-swap", "bytes", "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", cb_memory_swap),
 		OPT_CB(0, "memory-swappiness", "int", "Tune container memory swappiness (0 to 100) (default -1)", cb_swappiness),
 		OPT_CB(0, "mount", "mount", "Attach a filesystem mount to the container", cb_mount),
 		OPT_STRING(0, "name", &co->name, "string", "Assign a name to the container"),
-		OPT_STRINGS(0, "net", &f->networks, "network", "Connect a container to a network"),
-		OPT_STRINGS(0, "network", &f->networks, "network", "Connect a container to a network"),
-		OPT_UNIMPL(0, "network-alias", "list", "Add network-scoped alias for the container"),
+		OPT_STRINGS(0, "net", &co->net.networks, "network", "Connect a container to a network"),
+		OPT_STRINGS(0, "network", &co->net.networks, "network", "Connect a container to a network"),
+		OPT_STRINGS(0, "network-alias", &co->net.aliases, "list", "Add network-scoped alias for the container"),
 		OPT_UNIMPL_BOOL("no-healthcheck", "Disable any container-specified HEALTHCHECK"),
 		OPT_BOOL(0, "oom-kill-disable", &oo->oom_kill_disable, "Disable OOM Killer"),
 		OPT_CB(0, "oom-score-adj", "int", "Tune host's OOM preferences (-1000 to 1000)", cb_oom_score_adj),
@@ -312,8 +315,8 @@ parse_flags(struct cli *cli, struct run_flags *f, int argc, char **argv, bool is
 		OPT_INT64(0, "pids-limit", &oo->pids_limit, "Tune container pids limit (set -1 for unlimited)"),
 		OPT_STRING(0, "platform", &co->platform, "string", "Set platform if server is multi-platform capable"),
 		OPT_BOOL(0, "privileged", &oo->privileged, "Give extended privileges to this container"),
-		OPT_UNIMPL('p', "publish", "list", "Publish a container's port(s) to the host"),
-		OPT_UNIMPL_BOOL("publish-all", "Publish all exposed ports to random ports"),
+		OPT_STRINGS('p', "publish", &co->net.publish, "list", "Publish a container's port(s) to the host"),
+		OPT_BOOL('P', "publish-all", &co->net.publish_all, "Publish all exposed ports to random ports"),
 		OPT_STRING(0, "pull", &f->pull, "string", "Pull image before running (\"always\"|\"missing\"|\"never\")"),
 		OPT_BOOL('q', "quiet", &f->quiet, "Suppress the pull output"),
 		OPT_BOOL(0, "read-only", &oo->read_only, "Mount the container's root filesystem as read only"),
@@ -335,7 +338,7 @@ parse_flags(struct cli *cli, struct run_flags *f, int argc, char **argv, bool is
 		OPT_UNIMPL(0, "userns", "string", "User namespace to use"),
 		OPT_CB(0, "uts", "string", "UTS namespace to use", cb_ns),
 		OPT_CB('v', "volume", "list", "Bind mount a volume", cb_volume),
-		OPT_UNIMPL(0, "volumes-from", "list", "Mount volumes from the specified container(s)"),
+		OPT_STRINGS(0, "volumes-from", &co->volumes_from, "list", "Mount volumes from the specified container(s)"),
 		OPT_STRING('w', "workdir", &oo->workdir, "string", "Working directory inside the container"),
 		OPT_END(),
 	};
@@ -387,17 +390,6 @@ finish_flags(struct run_flags *f, bool is_run, char **args, int n_args, struct e
 			return -1;
 	if (read_label_files(f, errp) < 0)
 		return -1;
-	if (f->networks.n > 1)
-		return err_set(errp, ERR_UNIMPLEMENTED, "several --network flags: not implemented yet");
-	f->net = f->networks.n ? f->networks.v[0] : "bridge";
-	if (strcmp(f->net, "host") == 0) {
-		oo->net_host = true;
-	} else if (strcmp(f->net, "none") != 0) {
-		return err_set(errp, ERR_UNIMPLEMENTED,
-			       "network \"%s\": networking not implemented yet: use --net none or --net host",
-			       f->net);
-	}
-	f->co.net = f->net;
 	if (f->init) {
 		if (access(INIT_BINARY, X_OK) < 0)
 			return err_set(errp, ERR_UNIMPLEMENTED,
@@ -597,13 +589,15 @@ do_run(struct cli *cli, int argc, char **argv, bool is_run)
 	if (status < 0)
 		goto fail_started;
 	rc = status;
-	if (f.rm && container_remove(&x.env, rec, true, &err) < 0)
+	/* Docker's --rm takes the anonymous volumes along. */
+	if (f.rm && (container_remove(&x.env, rec, true, &err) < 0 ||
+		     container_remove_anonymous_volumes(&x.env, rec, &err) < 0))
 		rc = cmd_fail(cli, err);
 	goto out;
 fail_started:
 	/* Docker keeps a container that failed to start (exit 125/126/127), unless --rm. */
-	if (f.rm)
-		container_remove(&x.env, rec, true, NULL);
+	if (f.rm && container_remove(&x.env, rec, true, NULL) == 0)
+		container_remove_anonymous_volumes(&x.env, rec, NULL);
 fail:
 	if (err && !err->exit_code && err->kind != ERR_EXEC_NOT_FOUND &&
 	    err->kind != ERR_EXEC_DENIED)

@@ -11,7 +11,10 @@ static int
 do_stop(struct cmd_ctr *x, const CtdContainer *r, const char *arg, void *data, struct err **errp)
 {
 	(void)arg;
-	return container_stop(&x->env, r, *(int *)data, errp);
+	if (container_stop(&x->env, r, *(int *)data, errp) < 0)
+		return -1;
+	/* Docker frees a stopped container's address and ports at once, not at its next start. */
+	return net_detach(&x->net, x->env.ns, r->id, errp);
 }
 
 static int

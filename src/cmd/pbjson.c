@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "cmd/pbjson.h"
+#include "cmd/util.h"
 #include "containerd/events/container.pb-c.h"
 #include "containerd/events/content.pb-c.h"
 #include "containerd/events/image.pb-c.h"
@@ -82,22 +82,12 @@ base64(const uint8_t *d, size_t n)
 static json_t *
 timestamp(const Google__Protobuf__Timestamp *ts)
 {
-	time_t s = ts ? (time_t)ts->seconds : -62135596800LL;	/* Go's zero time */
-	int32_t ns = ts ? ts->nanos : 0;
-	struct tm tm;
-	char date[40], frac[16] = "";
+	char buf[64];
 
-	gmtime_r(&s, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-	if (ns > 0) {
-		int len;
-
-		snprintf(frac, sizeof(frac), ".%09d", ns);
-		len = (int)strlen(frac);
-		while (frac[len - 1] == '0')
-			frac[--len] = '\0';
-	}
-	return json_sprintf("%s%sZ", date, frac);
+	if (!ts)
+		return json_string("0001-01-01T00:00:00Z");	/* Go's zero time */
+	rfc3339nano(ts->seconds, ts->nanos, buf, sizeof(buf));
+	return json_string(buf);
 }
 
 static json_t *value_json(const ProtobufCFieldDescriptor *f, const void *p);

@@ -110,9 +110,16 @@ match_any(const struct strv *vals, const char *a, const char *b)
 	return false;
 }
 
+/*
+ * container=X matches an ID prefix or a name. Names of containers made after we started are
+ * looked up once per ID (names: "id=name" entries; the record is gone after destroy).
+ */
 static bool
-match_container(const struct strv *vals, const char *id)
+match_container(struct ctd *c, const struct strv *vals, const char *id, struct strv *names)
 {
+	const char *name = NULL;
+	size_t idlen;
+
 	if (!vals->n)
 		return true;
 	if (!id || !*id)
@@ -120,7 +127,20 @@ match_container(const struct strv *vals, const char *id)
 	for (size_t i = 0; i < vals->n; i++)
 		if (!strncmp(id, vals->v[i], strlen(vals->v[i])))
 			return true;
-	return false;
+	idlen = strlen(id);
+	for (size_t i = 0; i < names->n && !name; i++)
+		if (!strncmp(names->v[i], id, idlen) && names->v[i][idlen] == '=')
+			name = names->v[i] + idlen + 1;
+	if (!name) {
+		_cleanup_(ctd_msg_freep) CtdContainer *rec = NULL;
+		_cleanup_err_ struct err *e = NULL;
+
+		if (ctd_containers_get(c, id, &rec, &e) < 0)
+			return false;
+		strv_pushf(names, "%s=%s", id, container_name(rec));
+		name = names->v[names->n - 1] + idlen + 1;
+	}
+	return *name && strv_contains(vals, name);
 }
 
 /* Go's time.Time.String() for UTC: "2006-01-02 15:04:05.999999999 +0000 UTC". */
@@ -164,6 +184,7 @@ CMD(events)
 	};
 	_cleanup_err_ struct err *err = NULL;
 	_cleanup_(ctd_stream_freep) struct ctd_stream *sub = NULL;
+	_cleanup_strv_ struct strv names = STRV_INIT;
 	struct filters f = { 0 };
 	struct ctd *c;
 	int r = 0;
@@ -235,7 +256,7 @@ CMD(events)
 		if (!match_any(&f.v[F_EVENT], action, last ? last + 1 : env->topic) ||
 		    !match_any(&f.v[F_TYPE], type, NULL) ||
 		    !match_any(&f.v[F_NAMESPACE], env->namespace_, NULL) ||
-		    !match_container(&f.v[F_CONTAINER], cid))
+		    !match_container(c, &f.v[F_CONTAINER], cid, &names))
 			continue;
 		event_text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		go_time_string(env->timestamp ? env->timestamp->seconds : 0,

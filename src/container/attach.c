@@ -201,25 +201,58 @@ match_detach(struct container_attach *a, size_t matched, const char *buf, size_t
 	return matched;
 }
 
+/*
+ * Our stdin ended: the shim keeps the process's stdin open until told (CloseIO), as
+ * containerd's client does it. The main thread's connection is busy in Wait: use our own.
+ */
+static void
+close_stdin(struct container_attach *a)
+{
+	struct ctd *c = NULL;
+
+	if (!a->address || !a->id || ctd_connect(a->address, a->ns, &c, NULL) < 0)
+		return;
+	ctd_tasks_close_io(c, a->id, NULL, NULL);
+	ctd_free(c);
+}
+
+/* Our stdin ended, or the FIFO's reader went away: close our end and tell the shim. */
+static void
+end_stdin(struct container_attach *a)
+{
+	if (a->in_fd < 0)
+		return;
+	close(a->in_fd);
+	a->in_fd = -1;
+	close_stdin(a);
+}
+
+/*
+ * The stdin FIFO is non-blocking: input waits in pend until the FIFO has room (POLLOUT), and
+ * our stdin is read again only once it has all gone, so output keeps flowing meanwhile and
+ * no input is dropped.
+ */
 static void *
 io_thread(void *arg)
 {
 	struct container_attach *a = arg;
 	int in = a->stdin_open ? STDIN_FILENO : -1;
-	size_t matched = 0;
-	char buf[65536];
+	size_t matched = 0, pend_off = 0, pend_len = 0;
+	bool in_eof = false;
+	char buf[65536], pend[65536];
 	int tty_stdin = a->tty && isatty(STDIN_FILENO);
 
 	for (;;) {
-		struct pollfd p[3] = {
+		struct pollfd p[4] = {
 			{ a->out_fd, POLLIN, 0 },
 			{ a->err_fd, POLLIN, 0 },
-			{ a->in_fd >= 0 ? in : -1, POLLIN, 0 },
+			{ a->in_fd >= 0 && !in_eof && !pend_len ? in : -1, POLLIN, 0 },
+			{ a->in_fd >= 0 && pend_len ? a->in_fd : -1, POLLOUT, 0 },
 		};
 
 		if (a->out_fd < 0 && a->err_fd < 0)
 			break;
-		if (poll(p, 3, -1) < 0) {
+		if (poll(p, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -245,20 +278,33 @@ io_thread(void *arg)
 			}
 			write_or_drop(i ? &a->log_err : &a->log_out, buf, (size_t)n);
 		}
+		if (p[3].fd >= 0 && p[3].revents) {
+			ssize_t n = write(a->in_fd, pend + pend_off, pend_len);
+
+			if (n < 0 && errno != EAGAIN && errno != EINTR) {
+				pend_len = 0;
+				end_stdin(a);
+			} else if (n > 0) {
+				pend_off += (size_t)n;
+				pend_len -= (size_t)n;
+			}
+			if (!pend_len && in_eof)
+				end_stdin(a);
+		}
 		if (p[2].fd >= 0 && p[2].revents) {
-			ssize_t n = read(in, buf, sizeof(buf));
+			ssize_t n = read(in, pend, sizeof(pend));
 
 			if (n < 0 && (errno == EAGAIN || errno == EINTR))
 				continue;
 			if (n <= 0) {
-				/* EOF on our stdin closes the container's (no writer is left). */
-				close(a->in_fd);
-				a->in_fd = -1;
+				in_eof = true;
+				end_stdin(a);
 				continue;
 			}
 			if (tty_stdin && a->n_detach_keys)
-				matched = match_detach(a, matched, buf, (size_t)n);
-			write_or_drop(&a->in_fd, buf, (size_t)n);
+				matched = match_detach(a, matched, pend, (size_t)n);
+			pend_off = 0;
+			pend_len = (size_t)n;
 		}
 	}
 	return NULL;
@@ -274,7 +320,8 @@ container_attach_start(struct container_attach *a, struct err **errp)
 		struct termios raw = a->saved_tio;
 
 		cfmakeraw(&raw);
-		raw.c_oflag |= OPOST;	/* as Docker's term.SetRawTerminal keeps output processing */
+		/* Docker's term.SetRawTerminal keeps output processing. */
+		raw.c_oflag |= OPOST;
 		if (tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) == 0)
 			a->raw = true;
 	}

@@ -24,6 +24,7 @@ struct container_attach {
 	pid_t logger;
 	unsigned char detach_keys[8];	/* the sequence that detaches (-t with -i) */
 	size_t n_detach_keys;
+	const char *address, *ns, *id;	/* for CloseIO at stdin EOF (borrowed) */
 	pthread_t thread;
 	bool thread_started;
 	struct termios saved_tio;

@@ -1,4 +1,5 @@
 /* Container lookup, state and the lifecycle steps shared by the container commands. */
+#include <dirent.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,7 +15,9 @@
 #include "container/labels.h"
 #include "container/names.h"
 #include "ctd/labels.h"
+#include "ctd/leases.h"
 #include "ctd/snapshots.h"
+#include "net/net.h"
 #include "oci/spec.h"
 #include "base/banned.h"
 
@@ -219,7 +222,8 @@ classify_start_error(struct err **errp)
 
 	if (!e)
 		return;
-	if (strstr(e->msg, "executable file not found") || strstr(e->msg, "no such file or directory"))
+	if (strstr(e->msg, "executable file not found") ||
+	    strstr(e->msg, "no such file or directory"))
 		e->kind = ERR_EXEC_NOT_FOUND;
 	else if (strstr(e->msg, "permission denied"))
 		e->kind = ERR_EXEC_DENIED;
@@ -427,6 +431,9 @@ container_remove(struct container_env *env, const CtdContainer *r, bool force,
 		if (container_delete_task(env, r->id, NULL, errp) < 0)
 			return -1;
 	}
+	/* The task's postStop hook has detached it; this also covers a killed shim. */
+	if (env->net && net_release(env->net, env->ns, r->id, errp) < 0)
+		return err_wrap(errp, "release the network of %s", r->id);
 	if (ctd_containers_delete(env->c, r->id, &e) < 0 && !err_is(&e, ERR_NOT_FOUND))
 		return err_move(errp, &e);
 	err_clear(&e);
@@ -439,4 +446,91 @@ container_remove(struct container_env *env, const CtdContainer *r, bool force,
 	    container_name_release(env->data_store, env->ns, container_name(r), r->id, errp) < 0)
 		return -1;
 	return container_rm_rf(dir, errp);
+}
+
+/* A pid that no longer runs (ESRCH); a malformed one counts as gone. */
+static bool
+pid_gone(const char *s)
+{
+	int pid;
+
+	_cleanup_buf_ struct buf stat = BUF_INIT;
+	char path[64];
+	const char *p;
+
+	if (!s || parse_int(s, &pid, NULL) < 0 || pid <= 0)
+		return true;
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		return true;
+	/* A zombie nobody reaped yet (its parent was killed too) is gone as well. */
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (fs_read_file(path, 4096, &stat, NULL) < 0 || !(p = strrchr(stat.data, ')')))
+		return false;
+	return p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+}
+
+static bool
+has_record(const CtdContainerList *recs, const char *id)
+{
+	for (size_t i = 0; i < recs->n_containers; i++)
+		if (strcmp(recs->containers[i]->id, id) == 0)
+			return true;
+	return false;
+}
+
+static int
+prune_leases(struct container_env *env, struct err **errp)
+{
+	_cleanup_ctd_msg_ CtdLeaseList *l = NULL;
+	if (ctd_leases_list(env->c, NULL, &l, errp) < 0)
+		return -1;
+	for (size_t i = 0; i < l->n_leases; i++) {
+		const char *dash = strrchr(l->leases[i]->id, '-');
+
+		if (strncmp(l->leases[i]->id, "nerdc-", 6) != 0)
+			continue;
+
+		/* nerdc's lease ids end in "-<pid>" (ctd_leases_create_expiring). */
+		if (dash && pid_gone(dash + 1))
+			ctd_leases_delete(env->c, l->leases[i]->id, true, NULL);
+	}
+	return 0;
+}
+
+int
+container_prune_leftovers(struct container_env *env, const CtdContainerList *recs,
+			  struct err **errp)
+{
+	_cleanup_free_ char *base = xasprintf("%s/containers/%s", env->data_store, env->ns);
+	DIR *d;
+	struct dirent *e;
+
+	if (prune_leases(env, errp) < 0)
+		return -1;
+	d = opendir(base);
+	if (!d)
+		return errno == ENOENT ? 0 : err_sys(errp, errno, "open %s", base);
+	while ((e = readdir(d))) {
+		_cleanup_free_ char *dir = NULL, *pidf = NULL;
+		_cleanup_buf_ struct buf pid = BUF_INIT;
+
+		if (strlen(e->d_name) != CONTAINER_ID_LEN || has_record(recs, e->d_name))
+			continue;
+		dir = xasprintf("%s/%s", base, e->d_name);
+		pidf = xasprintf("%s/" CONTAINER_CREATOR_FILE, dir);
+		if (fs_read_file(pidf, 64, &pid, NULL) == 0 && !pid_gone(pid.data))
+			continue;
+		container_rm_rf(dir, NULL);
+	}
+	closedir(d);
+	return 0;
+}
+
+int
+container_alive(void *ctd, const char *id)
+{
+	_cleanup_ctd_msg_ CtdContainer *r = NULL;
+	_cleanup_err_ struct err *e = NULL;
+
+	return ctd_containers_get(ctd, id, &r, &e) == 0 || !err_is(&e, ERR_NOT_FOUND);
 }

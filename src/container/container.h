@@ -13,12 +13,16 @@
 #include "ctd/containers.h"
 #include "ctd/tasks.h"
 
+struct net_env;
+
 /* What the lifecycle functions need; all borrowed. */
 struct container_env {
 	struct ctd *c;
 	const char *ns;
 	const char *data_store;	/* cli_data_store() */
 	const char *address;	/* containerd address ("unix:///...") */
+	const struct net_env *net; /* CNI paths for create and remove (net_release); NULL:
+				    * remove skips the network release, create fails */
 };
 
 /* Label value of a record or NULL (borrowed). */
@@ -83,7 +87,8 @@ int container_kill(struct container_env *env, const CtdContainer *r, int sig,
 
 /*
  * Removes a container and what belongs to it: task (force: killed first; running without
- * force: ERR_PRECONDITION with Docker's message), record, snapshot, name reservation, state
+ * force: ERR_PRECONDITION with Docker's message), its networking (net_release: IPs, rules,
+ * kept netns, hosts store; when env->net is set), record, snapshot, name reservation, state
  * directory. Missing pieces are skipped, so a half-made container can be removed.
  */
 int container_remove(struct container_env *env, const CtdContainer *r, bool force,
@@ -105,3 +110,20 @@ int container_task_create(struct container_env *env, const CtdContainer *r,
 int container_task_start(struct container_env *env, const char *id, struct err **errp);
 /* rm -rf path (not following symlinks); a missing path is fine. */
 int container_rm_rf(const char *path, struct err **errp);
+
+/* In a state dir: the pid of the process creating the container (see container_prune_leftovers). */
+#define CONTAINER_CREATOR_FILE "creator.pid"
+
+/*
+ * What a killed `create`/`run` leaves besides a container record: the leases of nerdc
+ * processes that are gone (with the snapshots they hold) and state directories of this
+ * namespace with no record whose creator is gone. recs: every container of the namespace.
+ */
+int container_prune_leftovers(struct container_env *env, const CtdContainerList *recs,
+			      struct err **errp);
+
+/*
+ * container_alive_fn for the name store: arg is the struct ctd; 1 unless containerd says the
+ * record is gone (other errors count as alive, to never steal a name by mistake).
+ */
+int container_alive(void *ctd, const char *id);

@@ -14,10 +14,13 @@
 #include "container/create.h"
 #include "container/labels.h"
 #include "container/names.h"
+#include "container/volumes.h"
 #include "ctd/labels.h"
 #include "ctd/leases.h"
 #include "ctd/snapshots.h"
 #include "logging/logging.h"
+#include "net/net.h"
+#include "store/volume.h"
 #include "base/banned.h"
 
 #define LEASE_EXPIRE_S (24 * 3600)	/* containerd's client.WithLease default */
@@ -32,6 +35,8 @@ container_create_opts_release(struct container_create_opts *o)
 	strv_release(&o->dns_search);
 	strv_release(&o->dns_opts);
 	strv_release(&o->add_hosts);
+	strv_release(&o->volumes_from);
+	net_opts_release(&o->net);
 	oci_opts_release(&o->oci);
 }
 
@@ -93,7 +98,15 @@ check_cancel(struct err **errp)
 
 /* ---- Undo ---------------------------------------------------------------------------- */
 
-enum undo_kind { UNDO_NAME, UNDO_DIR, UNDO_LEASE, UNDO_SNAPSHOT, UNDO_CONTAINER };
+enum undo_kind {
+	UNDO_NAME,
+	UNDO_DIR,
+	UNDO_NET,
+	UNDO_VOLUME,
+	UNDO_LEASE,
+	UNDO_SNAPSHOT,
+	UNDO_CONTAINER,
+};
 
 struct undo_step {
 	enum undo_kind kind;
@@ -138,6 +151,12 @@ undo_run(struct container_env *env, struct undo *u, const char *id)
 		case UNDO_DIR:
 			container_rm_rf(s->a, &e);
 			break;
+		case UNDO_NET:
+			net_release(env->net, env->ns, id, &e);
+			break;
+		case UNDO_VOLUME:
+			volume_remove(env->data_store, env->ns, s->a, &e);
+			break;
 		case UNDO_LEASE:
 			ctd_set_lease(env->c, NULL);
 			ctd_leases_delete(env->c, s->a, false, &e);
@@ -159,22 +178,12 @@ undo_run(struct container_env *env, struct undo *u, const char *id)
 /* ---- Steps --------------------------------------------------------------------------- */
 
 static int
-alive(void *arg, const char *id)
-{
-	struct container_env *env = arg;
-	_cleanup_ctd_msg_ CtdContainer *r = NULL;
-	_cleanup_err_ struct err *e = NULL;
-
-	return ctd_containers_get(env->c, id, &r, &e) == 0 || !err_is(&e, ERR_NOT_FOUND);
-}
-
-static int
 reserve_name(struct container_env *env, struct container_create_opts *o, const char *id,
 	     char **ret_name, struct err **errp)
 {
 	if (o->name) {
-		if (container_name_acquire(env->data_store, env->ns, o->name, id, alive, env,
-					   errp) < 0)
+		if (container_name_acquire(env->data_store, env->ns, o->name, id, container_alive,
+					   env->c, errp) < 0)
 			return -1;
 		*ret_name = xstrdup(o->name);
 		return 0;
@@ -183,7 +192,8 @@ reserve_name(struct container_env *env, struct container_create_opts *o, const c
 		_cleanup_free_ char *n = container_name_generate(i);
 		_cleanup_err_ struct err *e = NULL;
 
-		if (container_name_acquire(env->data_store, env->ns, n, id, alive, env, &e) == 0) {
+		if (container_name_acquire(env->data_store, env->ns, n, id, container_alive, env->c,
+					   &e) == 0) {
 			*ret_name = TAKE_PTR(n);
 			return 0;
 		}
@@ -203,7 +213,8 @@ check_restart(const struct container_create_opts *o, bool *ret_monitor, struct e
 		return 0;
 	if (strcmp(r, "always") == 0 || strcmp(r, "unless-stopped") == 0) {
 		if (o->auto_remove)
-			return err_set(errp, ERR_INVALID, "Conflicting options: --restart and --rm");
+			return err_set(errp, ERR_INVALID,
+				       "Conflicting options: --restart and --rm");
 		*ret_monitor = true;
 		return 0;
 	}
@@ -292,31 +303,42 @@ mount_rootfs(const CtdMounts *m, const char *dir)
 	}
 }
 
-/* Builds the spec, mounting the rootfs for user lookup when a user name needs it. */
-static int
-build_spec(struct container_create_opts *o, const CtdMounts *m, const char *state_dir,
-	   json_t **ret, struct err **errp)
-{
-	const char *user = o->oci.user ? o->oci.user : image_user(o->image_config);
-	_cleanup_free_ char *dir = NULL;
-	int mounted = -1, r;
+/* The image's root filesystem mounted read-only for user lookup and volume copy-up. */
+struct rootfs_view {
+	char *dir;
+	bool mounted;
+};
 
-	if (needs_passwd(user) || o->oci.group_add.n) {
-		dir = xasprintf("%s/rootfs-lookup", state_dir);
-		if (fs_mkdir_p(dir, 0700, NULL) == 0)
-			mounted = mount_rootfs(m, dir);
-	}
-	r = oci_spec_build(&o->oci, o->image_config, mounted == 0 ? dir : NULL, ret, errp);
-	if (mounted == 0)
-		umount2(dir, MNT_DETACH);
-	if (dir)
-		rmdir(dir);
-	return r;
+static void
+rootfs_view_release(struct rootfs_view *v)
+{
+	if (v->mounted)
+		umount2(v->dir, MNT_DETACH);
+	if (v->dir)
+		rmdir(v->dir);
+	free(v->dir);
+	*v = (struct rootfs_view){ 0 };
 }
 
+/* Mounts it when a user name, --group-add or a volume needs it; else leaves v empty. */
+static void
+rootfs_view_open(struct container_create_opts *o, const CtdMounts *m, const char *state_dir,
+		 struct rootfs_view *v)
+{
+	const char *user = o->oci.user ? o->oci.user : image_user(o->image_config);
+
+	if (!needs_passwd(user) && !o->oci.group_add.n &&
+	    !container_volumes_wanted(&o->oci, o->image_config, &o->volumes_from))
+		return;
+	v->dir = xasprintf("%s/rootfs-lookup", state_dir);
+	if (fs_mkdir_p(v->dir, 0700, NULL) == 0)
+		v->mounted = mount_rootfs(m, v->dir) == 0;
+}
+
+/* /etc/hosts only when the network layer does not manage it (write_hosts). */
 static int
-write_etc_files(struct container_create_opts *o, const char *dir, const char *hostname,
-		struct err **errp)
+write_etc_files(struct container_env *env, struct container_create_opts *o, const char *dir,
+		const char *hostname, bool write_hosts, struct err **errp)
 {
 	_cleanup_free_ char *hosts = xasprintf("%s/hosts", dir);
 	_cleanup_free_ char *resolv = xasprintf("%s/resolv.conf", dir);
@@ -329,12 +351,25 @@ write_etc_files(struct container_create_opts *o, const char *dir, const char *ho
 		.dns_search = &o->dns_search,
 		.dns_options = &o->dns_opts,
 		.net_host = o->oci.net_host,
+		.host_gateway_ip = env->net->host_gateway_ip,
 	};
 
-	if (oci_write_hosts(hosts, &e, errp) < 0 || oci_write_resolv_conf(resolv, &e, errp) < 0 ||
+	if ((write_hosts && oci_write_hosts(hosts, &e, errp) < 0) ||
+	    oci_write_resolv_conf(resolv, &e, errp) < 0 ||
 	    oci_write_hostname(hn, &e, errp) < 0)
 		return -1;
 	return 0;
+}
+
+/* Marks the state dir as ours while we create, so prune leaves it alone until we are gone. */
+static int
+write_creator(const char *dir, struct err **errp)
+{
+	_cleanup_free_ char *path = xasprintf("%s/" CONTAINER_CREATOR_FILE, dir);
+	char pid[16];
+
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	return fs_write_atomic(path, pid, strlen(pid), 0600, errp);
 }
 
 /* Docker gives --net host containers the host's name. */
@@ -351,7 +386,9 @@ static const char *
 stop_signal_of(const struct container_create_opts *o, struct err **errp)
 {
 	json_t *cfg = o->image_config ? json_object_get(o->image_config, "config") : NULL;
-	const char *s = o->stop_signal ? o->stop_signal : cfg ? json_get_str(cfg, "StopSignal") : NULL;
+	const char *s = o->stop_signal ? o->stop_signal
+		      : cfg		 ? json_get_str(cfg, "StopSignal")
+					 : NULL;
 	int signo;
 
 	if (!s || !*s)
@@ -391,24 +428,171 @@ create_record(struct container_env *env, struct container_create_opts *o, const 
 	return r;
 }
 
+/* ---- Networking ---------------------------------------------------------------------- */
+
+static const char *
+first_network(const struct container_create_opts *o)
+{
+	return o->net.networks.n ? o->net.networks.v[0] : NET_DEFAULT_NAME;
+}
+
+/* Docker refuses what cannot apply to a joined network namespace. */
+static int
+check_container_mode(const struct container_create_opts *o, struct err **errp)
+{
+	const char *what = NULL;
+
+	if (o->net.publish.n || o->net.publish_all)
+		return err_set(errp, ERR_INVALID,
+			       "conflicting options: port publishing and the container type network mode");
+	if (o->hostname)
+		what = "hostname";
+	else if (o->dns.n || o->dns_search.n || o->dns_opts.n)
+		what = "dns";
+	else if (o->add_hosts.n)
+		what = "custom host-to-IP mapping";
+	else if (o->net.mac)
+		what = "mac-address";
+	if (what)
+		return err_set(errp, ERR_INVALID, "conflicting options: %s and the network mode",
+			       what);
+	return 0;
+}
+
+/* The image's ExposedPorts keys ("80/tcp"), for -P. */
+static void
+exposed_ports(json_t *image_config, struct strv *out)
+{
+	json_t *cfg = image_config ? json_object_get(image_config, "config") : NULL;
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(cfg ? json_object_get(cfg, "ExposedPorts") : NULL, k, v)
+		strv_push(out, k);
+}
+
+/* The files of --net container:X: its network namespace, /etc/hosts and resolv.conf. */
+struct joined_net {
+	char *netns, *hosts, *resolv, *hostname;
+};
+
+static void
+joined_net_release(struct joined_net *j)
+{
+	free(j->netns);
+	free(j->hosts);
+	free(j->resolv);
+	free(j->hostname);
+}
+
+static int
+join_container(struct container_env *env, const char *ref, struct joined_net *j,
+	       struct err **errp)
+{
+	_cleanup_ctd_msg_ CtdContainer *r = NULL;
+	_cleanup_ctd_msg_ CtdProcess *t = NULL;
+	_cleanup_free_ char *dir = NULL;
+	_cleanup_err_ struct err *e = NULL;
+	const char *hn;
+
+	if (container_find(env->c, ref, &r, errp) < 0)
+		return -1;
+	if (ctd_tasks_get(env->c, r->id, NULL, &t, &e) < 0 && !err_is(&e, ERR_NOT_FOUND))
+		return err_move(errp, &e);
+	if (!t || container_state_of(t) != CONTAINER_RUNNING || !t->pid)
+		return err_set(errp, ERR_PRECONDITION, "container %s is not running", ref);
+	j->netns = xasprintf("/proc/%u/ns/net", t->pid);
+	dir = container_state_dir(env->data_store, env->ns, r->id);
+	j->hosts = xasprintf("%s/etchosts/%s/%s/hosts", env->data_store, env->ns, r->id);
+	if (access(j->hosts, F_OK) < 0) {
+		free(j->hosts);
+		j->hosts = xasprintf("%s/hosts", dir);
+	}
+	j->resolv = xasprintf("%s/resolv.conf", dir);
+	hn = container_label(r, LABEL_HOSTNAME);
+	j->hostname = xstrdup(hn && *hn ? hn : r->id);
+	return 0;
+}
+
+/*
+ * Plans the container's networking (net_plan_new: ports checked, hosts store entry) and
+ * points the spec at it: namespace, hooks, annotations. Pushes the net_release undo.
+ */
+static int
+setup_network(struct container_env *env, struct container_create_opts *o, struct undo *u,
+	      const char *id, const char *name, struct net_plan **ret, struct err **errp)
+{
+	_cleanup_strv_ struct strv exposed = STRV_INIT;
+	static const struct {
+		const char *event;
+		enum oci_hook_kind kind;
+	} hooks[] = { { "createRuntime", OCI_HOOK_CREATE_RUNTIME },
+		      { "postStop", OCI_HOOK_POSTSTOP } };
+	struct net_plan *p;
+
+	if (!env->net)
+		return err_set(errp, ERR_INVALID, "container create: no network environment");
+	exposed_ports(o->image_config, &exposed);
+	undo_push(u, UNDO_NET, id, NULL);
+	if (net_plan_new(env->net, env->c, id, name, &o->net, exposed.v, ret, errp) < 0)
+		return -1;
+	p = *ret;
+	for (size_t i = 0; i < p->labels.n; i++)
+		strv_push(&o->oci.annotations, p->labels.v[i]);
+	o->oci.net_host = p->mode == NET_MODE_HOST;
+	if (p->mode != NET_MODE_CNI)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(hooks); i++) {
+		struct oci_hook h = { .kind = hooks[i].kind };
+
+		if (net_hook_command(env->net, hooks[i].event, &h.path, &h.args, &h.env,
+				     errp) < 0) {
+			oci_hook_release(&h);
+			return -1;
+		}
+		oci_opts_add_hook(&o->oci, &h);
+	}
+	return 0;
+}
+
+/* JSON array of strings as label text. */
+static char *
+strv_json(const struct strv *sv)
+{
+	_cleanup_json_ json_t *a = json_array();
+
+	for (size_t i = 0; i < sv->n; i++)
+		json_array_append_new(a, json_string(sv->v[i]));
+	return json_dumps(a, JSON_COMPACT);
+}
+
 static int
 do_create(struct container_env *env, struct container_create_opts *o, struct undo *u,
 	  const char *id, CtdContainer **ret, struct err **errp)
 {
 	_cleanup_free_ char *name = NULL, *dir = NULL, *log_uri = NULL, *lease = NULL;
 	_cleanup_free_ char *cg = NULL, *hosts = NULL, *resolv = NULL, *hn = NULL;
-	_cleanup_free_ char *hostname = NULL;
+	_cleanup_free_ char *hostname = NULL, *extra = NULL;
 	_cleanup_ctd_msg_ CtdMounts *mounts = NULL;
 	_cleanup_strv_ struct strv labels = STRV_INIT;
+	_cleanup_net_plan_ struct net_plan *plan = NULL;
+	_cleanup_(joined_net_release) struct joined_net joined = { 0 };
+	_cleanup_(rootfs_view_release) struct rootfs_view rootfs = { 0 };
+	_cleanup_(container_volumes_release) struct container_volumes vols =
+		CONTAINER_VOLUMES_INIT;
+	const char *net = first_network(o);
 	json_t *spec = NULL;
 	const char *stop_sig;
-	bool monitor;
+	bool monitor, container_mode = strncmp(net, "container:", 10) == 0;
 	int r;
 
 	if (check_restart(o, &monitor, errp) < 0 || check_runtime(o->runtime, errp) < 0)
 		return -1;
 	if (!(stop_sig = stop_signal_of(o, errp)))
 		return err_wrap(errp, "--stop-signal");
+	if (container_mode && (check_container_mode(o, errp) < 0 ||
+			       join_container(env, net + 10, &joined, errp) < 0))
+		return -1;
 	if (reserve_name(env, o, id, &name, errp) < 0)
 		return -1;
 	undo_push(u, UNDO_NAME, name, NULL);
@@ -417,13 +601,22 @@ do_create(struct container_env *env, struct container_create_opts *o, struct und
 	if (check_cancel(errp) < 0 || fs_mkdir_p(dir, 0700, errp) < 0)
 		return -1;
 	undo_push(u, UNDO_DIR, dir, NULL);
+	if (write_creator(dir, errp) < 0)
+		return -1;
 	if (o->hostname)
 		hostname = xstrdup(o->hostname);
-	else if (o->oci.net_host)
+	else if (strcmp(net, "host") == 0)
 		hostname = host_name();
+	else if (container_mode)
+		hostname = xstrdup(joined.hostname);
 	else
 		hostname = xstrndup(id, 12);
-	if (write_etc_files(o, dir, hostname, errp) < 0)
+	o->net.hostname = hostname;
+	o->net.domainname = o->oci.domainname;
+	if (check_cancel(errp) < 0 || setup_network(env, o, u, id, name, &plan, errp) < 0)
+		return -1;
+	if (write_etc_files(env, o, dir, hostname, !plan->hosts_path && !container_mode,
+			    errp) < 0)
 		return -1;
 	if (logging_prepare(env->data_store, env->ns, id, o->log_driver, o->log_opts.v,
 			    env->address, &log_uri, errp) < 0)
@@ -440,26 +633,57 @@ do_create(struct container_env *env, struct container_create_opts *o, struct und
 		return err_wrap(errp, "prepare the container's root filesystem");
 	undo_push(u, UNDO_SNAPSHOT, o->snapshotter, id);
 
+	rootfs_view_open(o, mounts, dir, &rootfs);
+	r = container_volumes_prepare(env, &o->oci, o->image_config, &o->volumes_from,
+				      rootfs.mounted ? rootfs.dir : NULL, &vols, errp);
+	for (size_t i = 0; i < vols.anonymous.n; i++)
+		undo_push(u, UNDO_VOLUME, vols.anonymous.v[i], NULL);
+	if (r < 0 || check_cancel(errp) < 0)
+		return -1;
+
 	cg = xasprintf("/%s/%s", env->ns, id);
-	hosts = xasprintf("%s/hosts", dir);
-	resolv = xasprintf("%s/resolv.conf", dir);
+	hosts = plan->hosts_path ? xstrdup(plan->hosts_path)
+		: container_mode ? xstrdup(joined.hosts)
+				 : xasprintf("%s/hosts", dir);
+	resolv = container_mode ? xstrdup(joined.resolv) : xasprintf("%s/resolv.conf", dir);
 	hn = xasprintf("%s/hostname", dir);
 	o->oci.cgroups_path = cg;
 	o->oci.hostname = hostname;
 	o->oci.hosts_path = hosts;
 	o->oci.resolv_conf_path = resolv;
 	o->oci.hostname_path = hn;
-	if (check_cancel(errp) < 0 || build_spec(o, mounts, dir, &spec, errp) < 0)
+	o->oci.netns_path = joined.netns;
+	o->oci.net_shared = container_mode;
+	r = oci_spec_build(&o->oci, o->image_config, rootfs.mounted ? rootfs.dir : NULL, &spec,
+			   errp);
+	rootfs_view_release(&rootfs);
+	if (r < 0)
 		return -1;
 
+	extra = strv_json(&o->add_hosts);
 	strv_pushf(&labels, LABEL_NAMESPACE "=%s", env->ns);
 	strv_pushf(&labels, LABEL_NAME "=%s", name);
 	strv_pushf(&labels, LABEL_HOSTNAME "=%s", hostname);
+	if (o->oci.domainname)
+		strv_pushf(&labels, LABEL_DOMAINNAME "=%s", o->oci.domainname);
 	strv_pushf(&labels, LABEL_STATE_DIR "=%s", dir);
-	strv_pushf(&labels, LABEL_NETWORKS "=[\"%s\"]", o->net ? o->net : "none");
+	for (size_t i = 0; i < plan->labels.n; i++)
+		strv_push(&labels, plan->labels.v[i]);
 	strv_pushf(&labels, LABEL_PLATFORM "=%s", o->platform ? o->platform : "");
-	strv_pushf(&labels, LABEL_EXTRA_HOSTS "=[]");
-	strv_pushf(&labels, LABEL_PORTS "=[]");
+	strv_pushf(&labels, LABEL_EXTRA_HOSTS "=%s", extra);
+	if (!plan->n_ports)
+		strv_pushf(&labels, LABEL_PORTS "=[]");
+	if (json_array_size(vols.mounts)) {
+		_cleanup_free_ char *m =
+			json_dumps(vols.mounts, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+		strv_pushf(&labels, LABEL_MOUNTS "=%s", m);
+	}
+	if (vols.anonymous.n) {
+		_cleanup_free_ char *a = strv_json(&vols.anonymous);
+
+		strv_pushf(&labels, LABEL_ANONYMOUS_VOLUMES "=%s", a);
+	}
 	strv_pushf(&labels, LABEL_AUTO_REMOVE "=%s", o->auto_remove ? "true" : "false");
 	strv_pushf(&labels, LABEL_STOP_SIGNAL "=%s", stop_sig);
 	if (log_uri)

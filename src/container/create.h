@@ -13,11 +13,12 @@
 #include "base/err.h"
 #include "base/strv.h"
 #include "container/container.h"
+#include "net/net.h"
 #include "oci/spec.h"
 
 struct container_create_opts {
 	/* The image, resolved by the caller. */
-	const char *image_name;		/* the record name, stored as the container's image */
+	const char *image_name;		/* the record name, the container's image */
 	json_t *image_config;		/* the config document (borrowed), or NULL */
 	const char *chain_id;		/* top chain ID: the snapshot parent ("" none) */
 	const char *platform;		/* "linux/amd64", for the nerdctl/platform label */
@@ -33,7 +34,10 @@ struct container_create_opts {
 	const char *log_driver;		/* --log-driver or NULL (json-file) */
 	struct strv log_opts;		/* --log-opt (owned) */
 	const char *pidfile;		/* --pidfile or NULL */
-	const char *net;		/* "none" or "host" (others: not implemented yet) */
+	struct net_opts net;		/* --network, -p, -P, --expose, --ip, --mac-address,
+					 * --network-alias, --add-host (owned lists); hostname and
+					 * domainname are filled in by container_create */
+	struct strv volumes_from;	/* --volumes-from CONTAINER[:ro|rw] (owned) */
 	bool auto_remove;		/* --rm */
 	const char *hostname;		/* -h or NULL: the first 12 digits of the ID */
 	struct strv dns, dns_search, dns_opts, add_hosts; /* --dns ..., --add-host (owned) */
@@ -44,7 +48,10 @@ struct container_create_opts {
 void container_create_opts_release(struct container_create_opts *o);
 
 /*
- * Creates the container; *ret (freed with ctd_msg_free) is its record. Errors: ERR_EXISTS
+ * Creates the container; *ret (freed with ctd_msg_free) is its record. Networking follows
+ * net.h (plan, labels and annotations, createRuntime/postStop hooks, net_release on
+ * failure); volumes follow store/volume.h (copy-up, anonymous volumes for -v /path and the
+ * image's VOLUMEs, nerdctl/mounts and nerdctl/anonymous-volumes labels). Errors: ERR_EXISTS
  * for a name in use (naming the owner), ERR_INVALID for bad option values, ERR_UNIMPLEMENTED
  * for options not done yet, ERR_CANCELLED when a signal arrived (the caller re-raises it),
  * or containerd's errors. Nothing is left behind on failure.

@@ -273,6 +273,12 @@ ctd_content_writer_offset(const struct ctd_writer *w)
 	return w->start_offset;
 }
 
+void
+ctd_content_writer_resume(struct ctd_writer *w)
+{
+	w->offset = w->start_offset;
+}
+
 int
 ctd_content_writer_write(struct ctd_writer *w, const void *data, size_t len, struct err **errp)
 {

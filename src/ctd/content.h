@@ -58,6 +58,11 @@ int ctd_content_writer_open(struct ctd *c, const char *ref, int64_t total, const
 			    struct ctd_writer **ret, struct err **errp);
 /* Bytes containerd already had for ref when the writer opened. */
 int64_t ctd_content_writer_offset(const struct ctd_writer *w);
+/*
+ * Resumes the ingest: the next write goes at ctd_content_writer_offset(w), after the bytes
+ * containerd kept from an interrupted write (it re-hashes them; commit verifies the whole).
+ */
+void ctd_content_writer_resume(struct ctd_writer *w);
 /* Appends len bytes; a few MiB may be in flight before containerd acknowledges them. */
 int ctd_content_writer_write(struct ctd_writer *w, const void *data, size_t len,
 			     struct err **errp);

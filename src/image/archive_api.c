@@ -51,6 +51,11 @@ archive_api_get(struct err **errp)
 		{ "archive_entry_set_filetype", (void **)&api.entry_set_filetype },
 		{ "archive_entry_set_perm", (void **)&api.entry_set_perm },
 		{ "archive_entry_set_mtime", (void **)&api.entry_set_mtime },
+		{ "archive_entry_set_uid", (void **)&api.entry_set_uid },
+		{ "archive_entry_set_gid", (void **)&api.entry_set_gid },
+		{ "archive_entry_set_symlink", (void **)&api.entry_set_symlink },
+		{ "archive_entry_set_rdevmajor", (void **)&api.entry_set_rdevmajor },
+		{ "archive_entry_set_rdevminor", (void **)&api.entry_set_rdevminor },
 	};
 	int r;
 

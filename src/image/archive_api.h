@@ -50,6 +50,11 @@ struct archive_api {
 	void (*entry_set_filetype)(struct archive_entry *e, unsigned int type);
 	void (*entry_set_perm)(struct archive_entry *e, __LA_MODE_T perm);
 	void (*entry_set_mtime)(struct archive_entry *e, time_t sec, long nsec);
+	void (*entry_set_uid)(struct archive_entry *e, la_int64_t uid);
+	void (*entry_set_gid)(struct archive_entry *e, la_int64_t gid);
+	void (*entry_set_symlink)(struct archive_entry *e, const char *target);
+	void (*entry_set_rdevmajor)(struct archive_entry *e, dev_t major);
+	void (*entry_set_rdevminor)(struct archive_entry *e, dev_t minor);
 };
 
 /* Loads libarchive.so.13 once; ERR_UNAVAILABLE when it or a symbol is missing. */

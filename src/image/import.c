@@ -168,9 +168,8 @@ out_nozlib:
 	return r;
 }
 
-/* Go's time.Time JSON: RFC 3339 in UTC with the nanoseconds' trailing zeros trimmed. */
-static void
-now_rfc3339(char *out, size_t n)
+void
+img_now_rfc3339(char *out, size_t n)
 {
 	struct timespec ts;
 	struct tm tm;
@@ -188,9 +187,8 @@ now_rfc3339(char *out, size_t n)
 	snprintf(out + len, n - len, "Z");
 }
 
-/* Writes a small JSON document as a blob with labels; fills d. */
-static int
-put_doc(struct ctd *c, json_t *doc, const char *media_type, char *const *labels,
+int
+img_put_doc(struct ctd *c, json_t *doc, const char *media_type, char *const *labels,
 	struct img_desc *d, struct err **errp)
 {
 	_cleanup_free_ char *bytes = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -200,7 +198,7 @@ put_doc(struct ctd *c, json_t *doc, const char *media_type, char *const *labels,
 
 	if (digest_bytes(bytes, len, digest, errp) < 0)
 		return -1;
-	ref = xasprintf("nerdc-import-%s", digest);
+	ref = xasprintf("nerdc-doc-%s", digest);
 	if (ctd_content_write_blob(c, ref, bytes, len, digest, labels, errp) < 0)
 		return -1;
 	if (labels && labels[0] && ctd_content_update_labels(c, digest, labels, errp) < 0)
@@ -244,7 +242,7 @@ image_import(struct ctd *c, int fd, const struct image_import_opts *o, char **re
 	layer.digest = xstrdup(digest);
 	layer.size = size;
 
-	now_rfc3339(created, sizeof(created));
+	img_now_rfc3339(created, sizeof(created));
 	config = json_pack("{s:s, s:s, s:s}", "created", created, "architecture",
 			   o->platform.arch, "os", o->platform.os);
 	if (o->platform.variant[0])
@@ -257,7 +255,7 @@ image_import(struct ctd *c, int fd, const struct image_import_opts *o, char **re
 	if (o->message && *o->message)
 		json_object_set_new(json_array_get(json_object_get(config, "history"), 0),
 				    "comment", json_string(o->message));
-	if (put_doc(c, config, MT_DOCKER_CONFIG, NULL, &cfg, errp) < 0)
+	if (img_put_doc(c, config, MT_DOCKER_CONFIG, NULL, &cfg, errp) < 0)
 		goto out;
 
 	manifest = json_pack("{s:i, s:s, s:o, s:[o]}", "schemaVersion", 2, "mediaType",
@@ -270,7 +268,7 @@ image_import(struct ctd *c, int fd, const struct image_import_opts *o, char **re
 			goto out;
 	}
 	img_gc_labels_manifest(m, &labels);
-	if (put_doc(c, manifest, MT_DOCKER_MANIFEST, labels.v, &target, errp) < 0)
+	if (img_put_doc(c, manifest, MT_DOCKER_MANIFEST, labels.v, &target, errp) < 0)
 		goto out;
 	name = o->name ? xstrdup(o->name) : xasprintf("%s@%s", o->snapshotter, target.digest);
 	if (img_record_put(c, name, &target, NULL, errp) < 0) {

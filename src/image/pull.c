@@ -36,6 +36,9 @@ struct job {
 	struct img_desc desc;
 	enum job_state state;
 	bool existed;
+	bool wants_plan;	/* a layer of the image to unpack: wait for the plan first */
+	ssize_t layer;		/* the layer index it is extracted as while downloading, or -1 */
+	struct img_stream_x *sx; /* that extraction, finished (committed or staged) */
 	int64_t done;		/* bytes written so far */
 	int64_t reported;	/* last value passed to the progress callback */
 	bool announced;
@@ -57,6 +60,11 @@ struct puller {
 	const struct ref *ref;
 	const struct reg_opts *reg_opts;
 	char *source_label;	/* "containerd.io/distribution.source.HOST=REPO" */
+	/* The unpack plan, set once the config is in: which layers extract as they download. */
+	bool plan_ready;
+	const struct img_view *view;
+	const char *snapshotter;
+	size_t ready;		/* chain IDs [0, ready) are committed snapshots */
 };
 
 void
@@ -91,6 +99,9 @@ struct sink_ctx {
 	struct job *j;
 	struct ctd_writer *w;
 	struct buf pending;	/* curl hands over ~16 KiB at a time; containerd wants MiBs */
+	struct ctd *c;
+	struct img_stream_x *sx; /* extraction while downloading, or NULL */
+	struct err *sx_err;	/* its failure, reported unless the download fails too */
 };
 
 static int
@@ -102,6 +113,13 @@ sink_flush(struct sink_ctx *s, struct err **errp)
 		return 0;
 	if (ctd_content_writer_write(s->w, s->pending.data, n, errp) < 0)
 		return -1;
+	/* containerd stores these bytes meanwhile: the write above only queues them. */
+	if (s->sx && img_stream_x_feed(s->sx, s->pending.data, n, &s->sx_err) < 0) {
+		img_stream_x_free(s->c, TAKE_PTR(s->sx));
+		/* Not doable here (user namespace, sparse file...): the Diff service does it later. */
+		if (s->sx_err->kind == ERR_UNIMPLEMENTED)
+			err_clear(&s->sx_err);
+	}
 	buf_reset(&s->pending);
 	pthread_mutex_lock(&s->p->mu);
 	s->j->done += (int64_t)n;
@@ -151,6 +169,32 @@ label_source(struct puller *p, struct ctd *c, const char *digest, struct err **e
 	return ctd_content_update_labels(c, digest, labels, errp);
 }
 
+/*
+ * Waits for the unpack plan; then starts extracting j while it downloads if the plan says
+ * so. A failure to start only means the layer is unpacked after the download.
+ */
+static struct img_stream_x *
+stream_begin(struct puller *p, struct ctd *c, struct job *j)
+{
+	_cleanup_err_ struct err *e = NULL;
+	struct img_stream_x *sx = NULL;
+	bool parent_ready;
+
+	if (!j->wants_plan)
+		return NULL;
+	pthread_mutex_lock(&p->mu);
+	while (!p->plan_ready && !cancelled(p))
+		pthread_cond_wait(&p->cv, &p->mu);
+	parent_ready = j->layer >= 0 && p->ready >= (size_t)j->layer;
+	pthread_mutex_unlock(&p->mu);
+	if (j->layer < 0 || cancelled(p))
+		return NULL;
+	if (img_stream_x_begin(c, p->snapshotter, p->view, (size_t)j->layer, parent_ready, &sx,
+			       &e) < 0)
+		return NULL;
+	return sx;
+}
+
 /* Fetches one blob into the content store; 0 also when it was already there. */
 static int
 fetch_blob(struct puller *p, struct ctd *c, struct reg *r, struct job *j, struct err **errp)
@@ -159,7 +203,8 @@ fetch_blob(struct puller *p, struct ctd *c, struct reg *r, struct job *j, struct
 	_cleanup_free_ char *ingest = xasprintf(INGEST_PREFIX "%s", j->desc.digest);
 	_cleanup_err_ struct err *e = NULL;
 	char *labels[] = { p->source_label, NULL };
-	struct sink_ctx s = { p, j, NULL, BUF_INIT };
+	struct sink_ctx s = { p, j, NULL, BUF_INIT, c, NULL, NULL };
+	int64_t offset;
 	int rc;
 
 	/* containerd locks an ingest ref while a writer holds it: another pull of the same blob. */
@@ -176,12 +221,36 @@ fetch_blob(struct puller *p, struct ctd *c, struct reg *r, struct job *j, struct
 		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
 	}
 	s.w = w;
+	/*
+	 * An interrupted pull left part of the blob: fetch only the rest (containerd 1.6 would
+	 * not truncate it on a write at offset 0 anyway). Its layer is then extracted from the
+	 * content store once committed.
+	 */
+	offset = ctd_content_writer_offset(w);
+	if (offset > 0 && offset <= j->desc.size) {
+		ctd_content_writer_resume(w);
+		pthread_mutex_lock(&p->mu);
+		j->done = offset;
+		pthread_mutex_unlock(&p->mu);
+	} else {
+		offset = 0;
+		s.sx = stream_begin(p, c, j);
+	}
 	buf_grow(&s.pending, PULL_WRITE_CHUNK + (64u << 10));
-	rc = reg_blob_get(r, p->ref->path, j->desc.digest, j->desc.size, blob_sink, &s, &e);
+	if (offset == j->desc.size)
+		rc = 0;
+	else
+		rc = reg_blob_get_from(r, p->ref->path, j->desc.digest, offset, j->desc.size,
+				       blob_sink, &s, &e);
 	if (rc == 0)
 		rc = sink_flush(&s, &e);
 	buf_release(&s.pending);
+	/* A bad archive is reported only once the blob's own digest is known to be right. */
+	if (rc == 0 && s.sx_err)
+		rc = err_move(&e, &s.sx_err);
 	if (rc < 0 || ctd_content_writer_commit(w, labels, &e) < 0) {
+		img_stream_x_free(c, TAKE_PTR(s.sx));
+		err_free(s.sx_err);
 		if (e->kind == ERR_EXISTS)
 			return 0;
 		ctd_content_writer_free(TAKE_PTR(w));
@@ -189,6 +258,11 @@ fetch_blob(struct puller *p, struct ctd *c, struct reg *r, struct job *j, struct
 		ctd_content_abort(c, ingest, NULL);
 		return err_move(errp, &e);
 	}
+	if (s.sx && img_stream_x_end(c, s.sx, &e) < 0) {
+		img_stream_x_free(c, TAKE_PTR(s.sx));
+		return err_move(errp, &e);
+	}
+	j->sx = TAKE_PTR(s.sx);
 	return 0;
 }
 
@@ -246,6 +320,7 @@ struct pull {
 	struct img_desc *manifest_descs;	/* chosen manifests, best first */
 	struct img_manifest **manifests;
 	struct strv seen;			/* digests with a job */
+	struct img_view *view;			/* what is unpacked; workers read it */
 };
 
 static void
@@ -267,6 +342,7 @@ add_job(struct pull *pl, const struct img_desc *d)
 	strv_push(&pl->seen, d->digest);
 	p->jobs = xrealloc(p->jobs, (p->n_jobs + 1) * sizeof(*p->jobs));
 	memset(&p->jobs[p->n_jobs], 0, sizeof(*p->jobs));
+	p->jobs[p->n_jobs].layer = -1;
 	img_desc_copy(&p->jobs[p->n_jobs].desc, d);
 	p->n_jobs++;
 }
@@ -395,6 +471,8 @@ resolve(struct pull *pl, const struct platform_matcher *m, struct err **errp)
 				return err_set(errp, ERR_INVALID, "%s: layer %s: unsupported media type %s",
 					       pl->name, l->digest, l->media_type);
 			add_job(pl, l);
+			if (i == 0 && pl->o->unpack)
+				find_job(&pl->p, l->digest)->wants_plan = true;
 		}
 	}
 	if (kind == IMG_KIND_INDEX) {
@@ -517,28 +595,90 @@ first_view(struct pull *pl, const struct platform_matcher *m, struct err **errp)
 	return v;
 }
 
-/* Unpacks the first chosen manifest as its layers arrive (or only waits, without unpack). */
+/* Publishes the plan (also an empty one), so workers waiting for it go on. */
+static void
+set_plan(struct pull *pl, const struct img_view *v, const char *sn, size_t ready)
+{
+	struct puller *p = &pl->p;
+
+	pthread_mutex_lock(&p->mu);
+	p->view = v;
+	p->snapshotter = sn;
+	p->ready = ready;
+	p->plan_ready = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/*
+ * The plan: layers [0, ready) are unpacked already; every later layer is extracted by the
+ * worker that downloads its blob (the first position of a blob that appears twice).
+ */
+static int
+plan(struct pull *pl, const struct img_view *v, const char *sn, struct err **errp)
+{
+	size_t n = v->manifest->n_layers, ready = 0;
+
+	for (size_t k = n; k > 0; k--) {
+		int r = img_snapshot_exists(pl->c, sn, v->chain_ids[k - 1], errp);
+
+		if (r < 0)
+			return -1;
+		if (r == 1) {
+			ready = k;
+			break;
+		}
+	}
+	pthread_mutex_lock(&pl->p.mu);
+	for (size_t i = ready; i < n; i++) {
+		struct job *j = find_job(&pl->p, v->manifest->layers[i].digest);
+
+		if (j->layer < 0)
+			j->layer = (ssize_t)i;
+	}
+	pthread_mutex_unlock(&pl->p.mu);
+	set_plan(pl, v, sn, ready);
+	return 0;
+}
+
+/*
+ * Unpacks the first chosen manifest in layer order as its layers arrive (or only waits,
+ * without unpack). Layers extracted while downloading are committed, or moved into place
+ * here once their parent is; the others are extracted from the content store.
+ */
 static int
 finish(struct pull *pl, const struct platform_matcher *m, struct err **errp)
 {
-	_cleanup_(img_view_freep) struct img_view *v = first_view(pl, m, errp);
+	struct img_view *v = pl->view = first_view(pl, m, errp);
 	_cleanup_(img_unpacker_freep) struct img_unpacker *u = NULL;
 	const char *sn = pl->o->snapshotter ? pl->o->snapshotter : "overlayfs";
+	int r;
 
-	if (!v)
+	if (!v || !pl->o->unpack) {
+		set_plan(pl, NULL, sn, 0);
+		return v ? wait_job(pl, NULL, errp) : -1;
+	}
+	r = plan(pl, v, sn, errp);
+	if (r < 0) {
+		set_plan(pl, NULL, sn, 0);
 		return -1;
-	if (!pl->o->unpack)
-		return wait_job(pl, NULL, errp);
+	}
 	u = img_unpacker_new(pl->c, sn, v);
 	for (size_t i = 0; i < v->manifest->n_layers; i++) {
 		const struct img_desc *l = &v->manifest->layers[i];
+		struct job *j = find_job(&pl->p, l->digest);
 		bool skipped;
 
-		if (wait_job(pl, find_job(&pl->p, l->digest), errp) < 0)
+		if (wait_job(pl, j, errp) < 0)
 			return -1;
 		emit(pl, IMG_PULL_UNPACKING, l, 0);
-		if (img_unpacker_layer(u, i, &skipped, errp) < 0)
+		if (img_unpacker_layer(u, i, j->layer == (ssize_t)i ? j->sx : NULL, &skipped,
+				       errp) < 0)
 			return err_wrap(errp, "%s", pl->name);
+		pthread_mutex_lock(&pl->p.mu);
+		pl->p.ready = i + 1;
+		pthread_cond_broadcast(&pl->p.cv);
+		pthread_mutex_unlock(&pl->p.mu);
 		emit(pl, IMG_PULL_UNPACKED, l, skipped);
 	}
 	if (wait_job(pl, NULL, errp) < 0)
@@ -551,6 +691,7 @@ pull_release(struct pull *pl)
 {
 	for (size_t i = 0; i < pl->p.n_jobs; i++)
 		img_desc_release(&pl->p.jobs[i].desc);
+	img_view_free(pl->view);
 	free(pl->p.jobs);
 	err_free(pl->p.err);
 	free(pl->p.source_label);
@@ -641,6 +782,9 @@ img_pull(struct ctd *c, const char *refstr, const struct img_pull_opts *o,
 join:
 	for (size_t i = 0; i < nthreads; i++)
 		pthread_join(threads[i], NULL);
+	/* Staged extractions a failed pull did not use; committed ones stay. */
+	for (size_t i = 0; i < pl.p.n_jobs; i++)
+		img_stream_x_free(c, TAKE_PTR(pl.p.jobs[i].sx));
 	if (rc == 0 && ret) {
 		ret->name = xstrdup(pl.name);
 		ret->target_digest = xstrdup(pl.target.digest);

@@ -124,6 +124,14 @@ int img_view_is_unpacked(struct ctd *c, const char *snapshotter, const struct im
 void img_gc_labels_index(const struct img_desc *manifests, size_t n, struct strv *labels);
 void img_gc_labels_manifest(const struct img_manifest *m, struct strv *labels);
 
+/* Now as Go's time.Time JSON: RFC 3339 in UTC, nanoseconds' trailing zeros trimmed. */
+void img_now_rfc3339(char *out, size_t n);
+/*
+ * Writes a small JSON document (compact, in its key order) as a blob with labels ("k=v",
+ * may be NULL) and describes it in d (strings owned by d).
+ */
+int img_put_doc(struct ctd *c, json_t *doc, const char *media_type, char *const *labels,
+		struct img_desc *d, struct err **errp);
 /*
  * Creates the image record name → target, or updates its target (and labels) when it exists
  * (as containerd's pull does). labels: "k=v" strings, may be NULL.

@@ -271,6 +271,17 @@ jsonlog_flush(struct jsonlog_writer *w, enum jsonlog_stream s, int64_t now_ns, s
 	return r;
 }
 
+/* secs + nanos in ns, saturated: years past 2262 or before 1677 do not fit in int64 ns. */
+static int64_t
+ns_sat(int64_t secs, int64_t nanos)
+{
+	int64_t ns;
+
+	if (__builtin_mul_overflow(secs, NS_PER_SEC, &ns) || __builtin_add_overflow(ns, nanos, &ns))
+		return secs < 0 ? INT64_MIN : INT64_MAX;
+	return ns;
+}
+
 /* Reads exactly n digits at *p into *ret. */
 static int
 digits(const char **p, int n, int *ret)
@@ -360,7 +371,7 @@ jsonlog_parse_time(const char *s, int64_t *ret_ns)
 
 	if (!p || parse_zone(p, &off) < 0)
 		return -1;
-	*ret_ns = ((int64_t)timegm(&tm) - off) * NS_PER_SEC + nanos;
+	*ret_ns = ns_sat((int64_t)timegm(&tm) - off, nanos);
 	return 0;
 }
 
@@ -426,7 +437,7 @@ parse_unix(const char *value, int64_t *ret_ns)
 		if (n < 0 || n >= NS_PER_SEC)
 			return -1;
 	}
-	*ret_ns = s * NS_PER_SEC + (s < 0 ? -n : n);
+	*ret_ns = ns_sat(s, s < 0 ? -n : n);
 	return 0;
 }
 
@@ -442,10 +453,12 @@ logtime_parse(const char *value, int64_t now_ns, int64_t *ret_ns, struct err **e
 
 	if (strcmp(value, "0") && parse_duration(value, &d, NULL) == 0) {
 		/* Docker keeps whole seconds: reference.Add(-d).Unix(). */
-		int64_t t = now_ns - d;
-		int64_t s = t / NS_PER_SEC - (t % NS_PER_SEC < 0);
+		int64_t t, s;
 
-		*ret_ns = s * NS_PER_SEC;
+		if (__builtin_sub_overflow(now_ns, d, &t))
+			t = d < 0 ? INT64_MAX : INT64_MIN;
+		s = t / NS_PER_SEC - (t % NS_PER_SEC < 0);
+		*ret_ns = ns_sat(s, 0);
 		return 0;
 	}
 	if (strchr(value, '.') || strchr(value, 'T')) {
@@ -471,9 +484,9 @@ logtime_parse(const char *value, int64_t now_ns, int64_t *ret_ns, struct err **e
 	}
 	if (in_local) {
 		tm.tm_isdst = -1;
-		*ret_ns = (int64_t)mktime(&tm) * NS_PER_SEC + nanos;
+		*ret_ns = ns_sat((int64_t)mktime(&tm), nanos);
 	} else {
-		*ret_ns = ((int64_t)timegm(&tm) - off) * NS_PER_SEC + nanos;
+		*ret_ns = ns_sat((int64_t)timegm(&tm) - off, nanos);
 	}
 	return 0;
 }

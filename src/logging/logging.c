@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -213,7 +214,7 @@ log_config_read(const char *store, const char *ns, const char *id, struct log_co
 	json_t *o, *v;
 
 	if (fs_read_file(path, LOG_CONFIG_MAX, &b, errp) < 0) {
-		if (err_is(errp, ERR_IO) && (*errp)->sys_errno == ENOENT) {
+		if ((*errp)->sys_errno == ENOENT) {
 			err_clear(errp);
 			return err_set(errp, ERR_NOT_FOUND, "no log config for container %s", id);
 		}
@@ -308,16 +309,26 @@ logging_logger_active(const char *store, const char *ns, const char *id)
 }
 
 int
-logging_wait_logger(const char *store, const char *ns, const char *id, struct err **errp)
+logging_wait_logger(const char *store, const char *ns, const char *id, int timeout_ms,
+		    struct err **errp)
 {
 	_cleanup_free_ char *path = logging_lock_path(store, ns, id);
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return errno == ENOENT ? 0 : err_sys(errp, errno, "open %s", path);
-	while (flock(fd, LOCK_SH) < 0)
-		if (errno != EINTR)
+	for (int waited = 0;; waited += 10) {
+		if (flock(fd, timeout_ms < 0 ? LOCK_SH : LOCK_SH | LOCK_NB) == 0) {
+			flock(fd, LOCK_UN);
+			return 0;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK)
 			return err_sys(errp, errno, "lock %s", path);
-	flock(fd, LOCK_UN);
-	return 0;
+		if (waited >= timeout_ms)
+			return err_set(errp, ERR_TIMEOUT,
+				       "the logging process of container %s is still running", id);
+		poll(NULL, 0, 10);
+	}
 }

@@ -83,10 +83,12 @@ int logging_prepare(const char *store, const char *ns, const char *id, const cha
 bool logging_logger_active(const char *store, const char *ns, const char *id);
 
 /*
- * Blocks until the container's logging process has finished (logger-lock free), for `run`
- * to make sure the logs are complete before it returns or removes the container.
+ * Waits up to timeout_ms (< 0: forever) for the container's logging process to finish
+ * (logger-lock free), so that the logs of an exited task are complete. Returns 0 when it
+ * finished (or none runs), ERR_TIMEOUT when it still runs.
  */
-int logging_wait_logger(const char *store, const char *ns, const char *id, struct err **errp);
+int logging_wait_logger(const char *store, const char *ns, const char *id, int timeout_ms,
+			struct err **errp);
 
 /*
  * Set to "1" in the environment of a logging process that a CLI feeds itself (a foreground

@@ -646,7 +646,7 @@ hook_create(const struct net_env *env, const char *ns, const char *id, long pid,
 				a.prefix_len, "Gateway", a.gateway, "GlobalIPv6Address", a.ip6,
 				"GlobalIPv6PrefixLen", a.prefix_len6, "IPv6Gateway", a.gateway6,
 				"MacAddress", a.mac, "Result", a.result);
-		json_object_set(rec, "NetworkID", n->id ? json_string(n->id) : json_string(""));
+		json_object_set_new(rec, "NetworkID", json_string(n->id ? n->id : ""));
 		json_array_append_new(att, rec);
 		net_attach_release(&a);
 		if (w.n_ports && i == 0) {
@@ -746,6 +746,12 @@ rm_rf_dir(const char *dir)
 	if (d)
 		closedir(d);
 	return rmdir(dir);
+}
+
+int
+net_detach(const struct net_env *env, const char *ns, const char *id, struct err **errp)
+{
+	return hook_poststop(env, ns, id, NULL, errp);
 }
 
 int

@@ -264,6 +264,13 @@ int net_oci_hook(const struct net_env *env, const char *event, int state_fd,
 		 struct err **errp);
 
 /*
+ * Detaches a container whose task has stopped (`stop`): what the postStop hook does (CNI DEL
+ * against the kept netns, unmount), without waiting for the task's deletion; keeps the hosts
+ * store entry for the next start. Idempotent.
+ */
+int net_detach(const struct net_env *env, const char *ns, const char *id, struct err **errp);
+
+/*
  * Undoes the container's networking: CNI DEL against the kept netns (if any), unmount,
  * hosts store entry and files, other containers' /etc/hosts updated. Idempotent; fine to
  * call for containers without networking.

@@ -809,6 +809,12 @@ out:
 	return r;
 }
 
+int
+oci_resources_build(const struct oci_opts *o, json_t *resources, struct err **errp)
+{
+	return build_resources(o, resources, errp);
+}
+
 static int
 sysctl_exists(const char *name)
 {

@@ -214,6 +214,12 @@ int oci_spec_build(const struct oci_opts *o, json_t *image_config,
  * Fails with ERR_INVALID "no command specified" when empty. */
 char **oci_process_args(const struct oci_opts *o, json_t *image_config, struct err **errp);
 
+/*
+ * The memory, cpu, pids and blockIO members of linux.resources from o's resource fields,
+ * added to resources, with Docker's checks and messages (for `update`).
+ */
+int oci_resources_build(const struct oci_opts *o, json_t *resources, struct err **errp);
+
 /* --- Flag parsers --------------------------------------------------------------------- */
 
 /* "nofile=1024:2048", "nproc=512". */

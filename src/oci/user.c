@@ -39,7 +39,7 @@ read_etc(const char *rootfs, const char *name, struct buf *out, struct err **err
 		return 0;
 	path = xasprintf("%s/etc/%s", rootfs, name);
 	if (fs_read_file(path, ETC_FILE_MAX, out, &err) < 0) {
-		if (err->kind == ERR_IO && (err->sys_errno == ENOENT || err->sys_errno == ENOTDIR))
+		if (err->sys_errno == ENOENT || err->sys_errno == ENOTDIR)
 			return 0;
 		return err_move(errp, &err);
 	}

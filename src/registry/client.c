@@ -67,6 +67,7 @@ struct req {
 	struct digester *sink_digest;
 	int64_t sink_got;
 	int64_t sink_max;	/* -1: no limit */
+	int64_t skip;		/* leading bytes of a 200 answer to a Range request to drop */
 	size_t resp_max;
 
 	/* response */
@@ -181,8 +182,17 @@ static size_t
 on_write(char *p, size_t size, size_t nmemb, void *ud)
 {
 	struct req *q = ud;
-	size_t len = size * nmemb;
+	size_t len = size * nmemb, total = len;
 
+	if (q->sink && q->status == 200 && q->skip > 0) {
+		size_t k = (int64_t)len < q->skip ? len : (size_t)q->skip;
+
+		q->skip -= (int64_t)k;
+		p += k;
+		len -= k;
+		if (!len)
+			return total;
+	}
 	if (q->sink && q->status >= 200 && q->status < 300) {
 		if (q->sink_max >= 0 && q->sink_got + (int64_t)len > q->sink_max) {
 			err_set(&q->cb_err, ERR_INVALID, "blob larger than the expected %lld bytes",
@@ -194,7 +204,7 @@ on_write(char *p, size_t size, size_t nmemb, void *ud)
 		q->sink_got += (int64_t)len;
 		if (q->sink(q->sink_ud, p, len, &q->cb_err) < 0)
 			return 0;
-		return len;
+		return total;
 	}
 	if (q->resp.len + len > q->resp_max) {
 		q->overflow = 1;
@@ -1093,6 +1103,13 @@ int
 reg_blob_get(struct reg *r, const char *repo, const char *digest, int64_t size,
 	     reg_sink_fn sink, void *ud, struct err **errp)
 {
+	return reg_blob_get_from(r, repo, digest, 0, size, sink, ud, errp);
+}
+
+int
+reg_blob_get_from(struct reg *r, const char *repo, const char *digest, int64_t offset,
+		  int64_t size, reg_sink_fn sink, void *ud, struct err **errp)
+{
 	_cleanup_err_ struct err *last = NULL;
 	_cleanup_free_ char *what = NULL;
 
@@ -1108,7 +1125,8 @@ reg_blob_get(struct reg *r, const char *repo, const char *digest, int64_t size,
 		_cleanup_free_ char *url = NULL, *got = NULL;
 		_cleanup_strv_free_ char **scopes = make_scopes(repo, "pull", NULL);
 		struct req q = { .method = "GET", .resp = BUF_INIT, .resp_max = REG_SMALL_BODY_MAX,
-				 .sink = sink, .sink_ud = ud, .sink_max = size, .scopes = scopes };
+				 .sink = sink, .sink_ud = ud, .sink_max = size, .scopes = scopes,
+				 .skip = offset };
 		int ok;
 
 		if (!(ep->caps & REG_CAP_PULL))
@@ -1117,10 +1135,23 @@ reg_blob_get(struct reg *r, const char *repo, const char *digest, int64_t size,
 		if (digester_new(&q.sink_digest, errp) < 0)
 			return -1;
 		url = ep_url(ep, "/%s/blobs/%s", repo, digest);
+		if (offset > 0) {
+			char range[64];
+
+			snprintf(range, sizeof(range), "Range: bytes=%lld-", (long long)offset);
+			req_header(&q, r->c, range);
+			if (size >= 0)
+				q.sink_max = size - offset;
+		}
 		ok = do_request(r, ep, &q, url, &last) == 0;
 		if (ok && (q.status < 200 || q.status >= 300))
 			ok = status_error(&q, what, &last) == 0;
-		if (ok) {
+		if (ok && offset > 0) {
+			if (size >= 0 && q.sink_got != size - offset)
+				ok = err_set(&last, ERR_INVALID, "%s: size mismatch: got %lld bytes after offset %lld, want %lld",
+					     what, (long long)q.sink_got, (long long)offset,
+					     (long long)(size - offset)) == 0;
+		} else if (ok) {
 			got = digester_take(q.sink_digest);
 			if (size >= 0 && q.sink_got != size)
 				ok = err_set(&last, ERR_INVALID,

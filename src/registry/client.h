@@ -85,6 +85,13 @@ typedef ssize_t (*reg_source_fn)(void *ud, void *buf, size_t n, struct err **err
  */
 int reg_blob_get(struct reg *r, const char *repo, const char *digest, int64_t size,
 		 reg_sink_fn sink, void *ud, struct err **errp);
+/*
+ * Like reg_blob_get from byte offset on (an HTTP Range request; a registry that ignores it
+ * has its first offset bytes dropped here), to resume an interrupted download. The digest
+ * cannot be checked here: the content store must verify the whole blob.
+ */
+int reg_blob_get_from(struct reg *r, const char *repo, const char *digest, int64_t offset,
+		      int64_t size, reg_sink_fn sink, void *ud, struct err **errp);
 /* 1 when the blob exists (*ret_size set if not NULL), 0 when not, -1 on error. */
 int reg_blob_exists(struct reg *r, const char *repo, const char *digest, int64_t *ret_size,
 		    struct err **errp);

@@ -2,7 +2,7 @@
  * libFuzzer target for the --format engine: parses the input as a Go template, then runs it
  * on a fixed docker-ps-like row, plain and with Docker's header functions.
  *
- * Not part of the default build. With clang, from the top of the tree:
+ * Built by -Dfuzz=true with the other targets (README.md), or by hand with clang:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Isrc \
  *     tests/fuzz/fuzz-tmpl.c src/cli/tmpl.c src/cli/gofmt.c src/base/buf.c src/base/err.c \
  *     src/base/xalloc.c -ljansson -o fuzz-tmpl

@@ -46,9 +46,9 @@ ctr_ids()
 }
 
 @test "run: flags not wired yet fail loudly" {
-	run_nerdc 125 run --rm --net none -p 8080:80 busybox true
+	run_nerdc 125 run --rm --net none --link other busybox true
 	assert_contains "$output" "not implemented yet"
-	run_nerdc 125 run --rm busybox true
+	run_nerdc 125 run --rm --net none --userns host busybox true
 	assert_contains "$output" "not implemented yet"
 }
 
@@ -160,8 +160,9 @@ ctr_ids()
 
 @test "a CLI killed during run -d leaves ps -a and container prune working" {
 	# SIGKILL at various points of the create; whatever is left must list and prune.
-	local i
-	for i in 1 2 3; do
+	local i before_snap
+	before_snap=$(_ctr -n "$TEST_NS" snapshots ls | wc -l)
+	for i in 1 2 3 4 5; do
 		timeout -s KILL "0.0${i}" "$NERDC" run -d --net none busybox sleep 300 >/dev/null 2>&1 || true
 	done
 	run_nerdc ps -a
@@ -173,6 +174,10 @@ ctr_ids()
 	run_nerdc container prune -f
 	run_ctr containers ls -q
 	assert_equal "$output" ""
+	# The killed CLIs' leases (and the snapshots they held) are gone too.
+	run_ctr leases ls -q
+	assert_no_line '^nerdc-'
+	assert_equal "$(_ctr -n "$TEST_NS" snapshots ls | wc -l)" "$before_snap" "a snapshot was left behind"
 }
 
 @test "create + start -a gives the exit code" {

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -105,6 +107,11 @@ test_times(void **state)
 	assert_int_equal(jsonlog_parse_time("2024-01-02T03:04:05", &ns), -1);
 	assert_int_equal(jsonlog_parse_time("2024-01-02 03:04:05Z", &ns), -1);
 	assert_int_equal(jsonlog_parse_time("2024-13-02T03:04:05Z", &ns), -1);
+	/* fuzz-jsonlog: years outside int64 nanoseconds saturate instead of overflowing */
+	assert_int_equal(jsonlog_parse_time("5648-11-14T22:13:20.123456789Z", &ns), 0);
+	assert_true(ns == INT64_MAX);
+	assert_int_equal(jsonlog_parse_time("0001-01-01T00:00:00Z", &ns), 0);
+	assert_true(ns == INT64_MIN);
 }
 
 /* ---- --since / --until values (Docker's timetypes.GetTimestamp) ---- */
@@ -140,6 +147,10 @@ test_logtime(void **state)
 		{ "12.x", -1 },
 		{ "", -1 },
 		{ "-5m", T0 + 300 * SEC },
+		/* fuzz-jsonlog: out of int64 nanoseconds saturates */
+		{ "99999999999999", INT64_MAX },
+		{ "-2555555h", 9223372036000000000LL },
+		{ "9999-01-01T00:00:00Z", INT64_MAX },
 	};
 
 	setenv("TZ", "UTC", 1);
@@ -486,7 +497,22 @@ test_prepare(void **state)
 	assert_string_equal(cfg.host, "unix:///run/c.sock");
 	log_config_release(&cfg);
 	assert_false(logging_logger_active(store, "ns", "abc"));
-	assert_int_equal(logging_wait_logger(store, "ns", "abc", &err), 0);
+	assert_int_equal(logging_wait_logger(store, "ns", "abc", 100, &err), 0);
+	/* a running logger holds logger-lock */
+	{
+		_cleanup_free_ char *lock = logging_lock_path(store, "ns", "abc");
+		int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+		assert_true(fd >= 0);
+		assert_int_equal(flock(fd, LOCK_EX), 0);
+		/* flock locks belong to the open file: another open sees it held */
+		assert_true(logging_logger_active(store, "ns", "abc"));
+		assert_int_equal(logging_wait_logger(store, "ns", "abc", 30, &err), -1);
+		assert_int_equal(err->kind, ERR_TIMEOUT);
+		err_clear(&err);
+		close(fd);
+		assert_false(logging_logger_active(store, "ns", "abc"));
+	}
 
 	free(uri);
 	uri = (char *)"unset";
