@@ -26,7 +26,7 @@
 #define WH_PREFIX ".wh."
 #define WH_META_PREFIX ".wh..wh."
 #define WH_OPAQUE ".wh..wh..opq"
-/* Compressed chunks queued for the extraction thread (each up to what one feed brings). */
+/* Chunks queued for a pipeline stage (each up to what one push brings). */
 #define QUEUE_CAP 8
 
 struct dir_time {
@@ -44,6 +44,22 @@ struct pending_file {
 	struct timespec ts[2];
 	struct tar_xattr *xattrs;
 	size_t n_xattrs;
+};
+
+struct layer_x;
+
+/* A pipeline stage: a thread that hands queued chunks to fn. */
+struct stage {
+	int (*fn)(struct layer_x *x, const void *p, size_t n, struct err **errp);
+	struct layer_x *x;
+	bool running;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct buf queue[QUEUE_CAP];
+	size_t head, len;
+	bool eof, stop;
+	struct err *err;	/* the thread's failure */
 };
 
 struct layer_x {
@@ -67,18 +83,16 @@ struct layer_x {
 	struct dir_time *dirs;
 	size_t n_dirs, alloc_dirs;
 	struct strv implicit;
-	/* With layer_x_start_thread: feeds are queued for a thread of its own. */
-	bool threaded;
-	pthread_t th;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct buf queue[QUEUE_CAP];
-	size_t qhead, qlen;
-	bool qeof, qstop;
-	struct err *qerr;	/* the thread's failure */
+	/*
+	 * With layer_x_start_thread, two threads: compressed bytes are queued for the inflater,
+	 * which queues what it inflates for the one that hashes and writes the files.
+	 */
+	struct stage inflater;
+	struct stage writer;
 };
 
-static int stop_thread(struct layer_x *x, bool stop, struct err **errp);
+static int stop_threads(struct layer_x *x, bool stop, struct err **errp);
+static int stage_push(struct stage *st, const void *p, size_t n, struct err **errp);
 
 int
 layer_comp_of(const char *media_type)
@@ -658,7 +672,7 @@ layer_x_free(struct layer_x *x)
 
 	if (!x)
 		return;
-	stop_thread(x, true, &e);
+	stop_threads(x, true, &e);
 	pending_release(&x->cur);
 	pcache_drop(x);
 	if (x->root >= 0)
@@ -676,11 +690,20 @@ layer_x_free(struct layer_x *x)
 	free(x);
 }
 
+/* Uncompressed bytes: the diff ID and the files. */
 static int
-deliver(struct layer_x *x, const void *p, size_t n, struct err **errp)
+deliver_direct(struct layer_x *x, const void *p, size_t n, struct err **errp)
 {
 	digester_update(x->dig, p, n);
 	return tar_stream_feed(x->tar, p, n, errp);
+}
+
+static int
+deliver(struct layer_x *x, const void *p, size_t n, struct err **errp)
+{
+	if (!x->writer.running)
+		return deliver_direct(x, p, n, errp);
+	return stage_push(&x->writer, p, n, errp);
 }
 
 /* A gzip member header (RFC 1952) in b: 1 and *used, 0 when incomplete, -1 when invalid. */
@@ -820,105 +843,139 @@ feed_direct(struct layer_x *x, const void *p, size_t n, struct err **errp)
 }
 
 static void *
-feed_thread(void *arg)
+stage_thread(void *arg)
 {
-	struct layer_x *x = arg;
+	struct stage *st = arg;
 
-	pthread_mutex_lock(&x->mu);
+	pthread_mutex_lock(&st->mu);
 	for (;;) {
 		struct buf chunk;
 		struct err *e = NULL;
 		int r;
 
-		while (!x->qlen && !x->qeof && !x->qstop)
-			pthread_cond_wait(&x->cv, &x->mu);
-		if (x->qstop || !x->qlen)
+		while (!st->len && !st->eof && !st->stop)
+			pthread_cond_wait(&st->cv, &st->mu);
+		if (st->stop || !st->len)
 			break;
-		chunk = x->queue[x->qhead];
-		x->queue[x->qhead] = (struct buf)BUF_INIT;
-		x->qhead = (x->qhead + 1) % QUEUE_CAP;
-		x->qlen--;
-		pthread_cond_broadcast(&x->cv);
-		pthread_mutex_unlock(&x->mu);
-		r = feed_direct(x, chunk.data, chunk.len, &e);
+		chunk = st->queue[st->head];
+		st->queue[st->head] = (struct buf)BUF_INIT;
+		st->head = (st->head + 1) % QUEUE_CAP;
+		st->len--;
+		pthread_cond_broadcast(&st->cv);
+		pthread_mutex_unlock(&st->mu);
+		r = st->fn(st->x, chunk.data, chunk.len, &e);
 		buf_release(&chunk);
-		pthread_mutex_lock(&x->mu);
+		pthread_mutex_lock(&st->mu);
 		if (r < 0) {
-			x->qerr = e;
-			pthread_cond_broadcast(&x->cv);
+			st->err = e;
+			pthread_cond_broadcast(&st->cv);
 			break;
 		}
 	}
-	pthread_mutex_unlock(&x->mu);
+	pthread_mutex_unlock(&st->mu);
 	return NULL;
+}
+
+static int
+stage_start(struct stage *st, struct layer_x *x,
+	    int (*fn)(struct layer_x *x, const void *p, size_t n, struct err **errp),
+	    struct err **errp)
+{
+	int e;
+
+	st->fn = fn;
+	st->x = x;
+	pthread_mutex_init(&st->mu, NULL);
+	pthread_cond_init(&st->cv, NULL);
+	for (size_t i = 0; i < QUEUE_CAP; i++)
+		st->queue[i] = (struct buf)BUF_INIT;
+	e = pthread_create(&st->th, NULL, stage_thread, st);
+	if (e) {
+		pthread_mutex_destroy(&st->mu);
+		pthread_cond_destroy(&st->cv);
+		return err_sys(errp, e, "pthread_create");
+	}
+	st->running = true;
+	return 0;
+}
+
+/* Waits for the stage to work off its queue (stop: drop it instead) and end; its error. */
+static int
+stage_finish(struct stage *st, bool stop, struct err **errp)
+{
+	struct err *e;
+
+	if (!st->running)
+		return 0;
+	pthread_mutex_lock(&st->mu);
+	st->eof = true;
+	st->stop = stop;
+	pthread_cond_broadcast(&st->cv);
+	pthread_mutex_unlock(&st->mu);
+	pthread_join(st->th, NULL);
+	st->running = false;
+	for (size_t i = 0; i < QUEUE_CAP; i++)
+		buf_release(&st->queue[i]);
+	pthread_mutex_destroy(&st->mu);
+	pthread_cond_destroy(&st->cv);
+	e = TAKE_PTR(st->err);
+	return e ? err_move(errp, &e) : 0;
+}
+
+/* Queues a copy of p for the stage; waits while the queue is full. The stage's error. */
+static int
+stage_push(struct stage *st, const void *p, size_t n, struct err **errp)
+{
+	int r = 0;
+
+	pthread_mutex_lock(&st->mu);
+	while (st->len == QUEUE_CAP && !st->err)
+		pthread_cond_wait(&st->cv, &st->mu);
+	if (st->err) {
+		/* Reported here and again by stage_finish: a copy. */
+		r = err_set(errp, st->err->kind, "%s", st->err->msg);
+	} else {
+		buf_add(&st->queue[(st->head + st->len) % QUEUE_CAP], p, n);
+		st->len++;
+		pthread_cond_broadcast(&st->cv);
+	}
+	pthread_mutex_unlock(&st->mu);
+	return r;
+}
+
+static int
+stop_threads(struct layer_x *x, bool stop, struct err **errp)
+{
+	int r = stage_finish(&x->inflater, stop, errp);
+
+	/* The inflater's failure is the first one; the writer's then only repeats it. */
+	if (r < 0) {
+		_cleanup_err_ struct err *e = NULL;
+
+		stage_finish(&x->writer, true, &e);
+		return -1;
+	}
+	return stage_finish(&x->writer, stop, errp);
 }
 
 int
 layer_x_start_thread(struct layer_x *x, struct err **errp)
 {
-	int e;
-
-	pthread_mutex_init(&x->mu, NULL);
-	pthread_cond_init(&x->cv, NULL);
-	for (size_t i = 0; i < QUEUE_CAP; i++)
-		x->queue[i] = (struct buf)BUF_INIT;
-	e = pthread_create(&x->th, NULL, feed_thread, x);
-	if (e) {
-		pthread_mutex_destroy(&x->mu);
-		pthread_cond_destroy(&x->cv);
-		return err_sys(errp, e, "pthread_create");
+	if (stage_start(&x->writer, x, deliver_direct, errp) < 0)
+		return -1;
+	if (stage_start(&x->inflater, x, feed_direct, errp) < 0) {
+		stop_threads(x, true, &(struct err *){ NULL });
+		return -1;
 	}
-	x->threaded = true;
 	return 0;
-}
-
-/* Waits for the thread to drain the queue (stop: drop it instead) and end; its error. */
-static int
-stop_thread(struct layer_x *x, bool stop, struct err **errp)
-{
-	struct err *e;
-
-	if (!x->threaded)
-		return 0;
-	pthread_mutex_lock(&x->mu);
-	x->qeof = true;
-	x->qstop = stop;
-	pthread_cond_broadcast(&x->cv);
-	pthread_mutex_unlock(&x->mu);
-	pthread_join(x->th, NULL);
-	x->threaded = false;
-	for (size_t i = 0; i < QUEUE_CAP; i++)
-		buf_release(&x->queue[i]);
-	pthread_mutex_destroy(&x->mu);
-	pthread_cond_destroy(&x->cv);
-	e = TAKE_PTR(x->qerr);
-	if (!e)
-		return 0;
-	return err_move(errp, &e);
 }
 
 int
 layer_x_feed(struct layer_x *x, const void *p, size_t n, struct err **errp)
 {
-	int r = 0;
-
-	if (!x->threaded)
+	if (!x->inflater.running)
 		return feed_direct(x, p, n, errp);
-	pthread_mutex_lock(&x->mu);
-	while (x->qlen == QUEUE_CAP && !x->qerr)
-		pthread_cond_wait(&x->cv, &x->mu);
-	if (x->qerr) {
-		/* Reported here and again by finish: a copy. */
-		r = err_set(errp, x->qerr->kind, "%s", x->qerr->msg);
-	} else {
-		struct buf *b = &x->queue[(x->qhead + x->qlen) % QUEUE_CAP];
-
-		buf_add(b, p, n);
-		x->qlen++;
-		pthread_cond_broadcast(&x->cv);
-	}
-	pthread_mutex_unlock(&x->mu);
-	return r;
+	return stage_push(&x->inflater, p, n, errp);
 }
 
 static int
@@ -940,7 +997,7 @@ apply_dir_times(struct layer_x *x)
 int
 layer_x_finish(struct layer_x *x, char ret_diff_id[DIGEST_STR_SIZE], struct err **errp)
 {
-	if (stop_thread(x, false, errp) < 0)
+	if (stop_threads(x, false, errp) < 0)
 		return -1;
 	if (x->gzip && (x->gz != GZ_HEADER || x->gz_hdr.len || !x->gz_any))
 		return err_set(errp, ERR_INVALID, "gzip: unexpected end of stream");

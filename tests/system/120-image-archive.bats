@@ -98,21 +98,27 @@ ctr_runs()
 }
 
 # needs: load
-@test "load podman save output" {
+@test "load podman save output; podman loads what nerdc saves" {
 	skip_if_missing podman "to write a podman save archive"
 	local root=$BATS_TEST_TMPDIR/podman tar=$BATS_TEST_TMPDIR/pm.tar ns
 	local p=(podman --root "$root/root" --runroot "$root/run" --storage-driver vfs)
-	"${p[@]}" pull -q "oci:$BUSYBOX_OCI:latest" >/dev/null 2>&1 ||
-		skip "podman cannot pull from an OCI layout here"
-	local id
-	id=$("${p[@]}" images -q | head -1)
-	"${p[@]}" tag "$id" localhost/pm/bb:v2
-	"${p[@]}" save -o "$tar" localhost/pm/bb:v2 >/dev/null
+	# podman 4.3 cannot name an image pulled from an unnamed OCI layout; give it a
+	# docker-archive (skopeo) to load, then let podman write its own save archive.
+	skopeo copy "oci:$BUSYBOX_OCI:latest" "docker-archive:$root-in.tar:localhost/pm/bb:v2" >/dev/null
+	"${p[@]}" load -q -i "$root-in.tar" >/dev/null || die "podman load failed"
+	"${p[@]}" save -o "$tar" localhost/pm/bb:v2 >/dev/null || die "podman save failed"
 	ns=$(new_ns_name archive)
 	run_nerdc --namespace "$ns" load -i "$tar"
 	assert_equal "$output" "Loaded image: localhost/pm/bb:v2"
 	ctr_runs "$ns" localhost/pm/bb:v2 echo hi-podman
 	assert_contains "$output" hi-podman
+	# and the other way: podman loads what nerdc saves
+	"${p[@]}" rmi -a -f >/dev/null 2>&1 || true
+	run_nerdc --namespace "$ns" save -o "$root-back.tar" localhost/pm/bb:v2
+	"${p[@]}" load -i "$root-back.tar" || die "podman could not load nerdc's save output"
+	run "${p[@]}" image inspect --format '{{json .RootFS.Layers}}' localhost/pm/bb:v2
+	[[ $status -eq 0 ]] || die "podman does not list the image nerdc saved: $output"
+	assert_equal "$output" "$(skopeo inspect --config "oci:$BUSYBOX_OCI:latest" | jq -c .rootfs.diff_ids)"
 	"${p[@]}" rmi -a -f >/dev/null 2>&1 || true
 	cleanup_namespace "$ns"
 }

@@ -277,6 +277,9 @@ rmroot(const char *d)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Whether extract() runs the extractor on its threads (layer_x_start_thread). */
+static bool use_threads;
+
 /* Extracts b (gzipped when gz) into dir in pieces of step; -1 with *err on failure. */
 static int
 extract(const char *dir, const struct buf *b, bool gz, enum extract_whiteouts wh, size_t step,
@@ -292,6 +295,8 @@ extract(const char *dir, const struct buf *b, bool gz, enum extract_whiteouts wh
 		in = &z;
 	}
 	r = layer_x_new(dir, gz ? LAYER_COMP_GZIP : LAYER_COMP_NONE, wh, &x, err);
+	if (r == 0 && use_threads)
+		r = layer_x_start_thread(x, err);
 	for (size_t off = 0; r == 0 && off < in->len; off += step)
 		r = layer_x_feed(x, in->data + off, in->len - off < step ? in->len - off : step, err);
 	if (r == 0)
@@ -646,6 +651,17 @@ test_gzip_framing(void **state)
 	buf_release(&z);
 }
 
+/* The same extractions and refusals through the inflater and writer threads. */
+static void
+test_threaded(void **state)
+{
+	use_threads = true;
+	test_extract_tree(state);
+	test_extract_refuses_escapes(state);
+	test_extract_move(state);
+	use_threads = false;
+}
+
 int
 main(void)
 {
@@ -658,6 +674,7 @@ main(void)
 		cmocka_unit_test(test_extract_move),
 		cmocka_unit_test(test_gzip_members),
 		cmocka_unit_test(test_gzip_framing),
+		cmocka_unit_test(test_threaded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
