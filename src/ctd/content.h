@@ -51,8 +51,9 @@ struct ctd_writer;
 /*
  * Starts (or resumes) the ingest ref for a blob of total bytes (0: unknown) with digest
  * expected (NULL: unknown). ERR_EXISTS when containerd already has expected; ERR_UNAVAILABLE
- * while another writer holds ref. Writes always start at offset 0 (containerd truncates a
- * previous partial ingest).
+ * while another writer holds ref. Writes start at offset 0 unless ctd_content_writer_resume
+ * is called; containerd 1.6 does not reliably truncate a previous partial ingest on a write
+ * at 0 ("write @N must occur at current offset M"), so check ctd_content_writer_offset.
  */
 int ctd_content_writer_open(struct ctd *c, const char *ref, int64_t total, const char *expected,
 			    struct ctd_writer **ret, struct err **errp);

@@ -40,9 +40,10 @@ struct layer_x;
 int layer_x_new(const char *dir, enum layer_comp comp, enum extract_whiteouts wh,
 		struct layer_x **ret, struct err **errp);
 /*
- * From now on layer_x_feed copies the bytes to a queue (a few chunks deep) that a thread
- * of x's own inflates, hashes and extracts, so the caller can go on receiving; its errors
- * show at the next feed and at finish. ERR_IO when the thread cannot start.
+ * From now on layer_x_feed copies the bytes to a queue (a few chunks deep) for a thread of
+ * x's own that inflates, which queues the tar stream for a second one that hashes it and
+ * writes the files: the caller goes on receiving meanwhile. Their errors show at the next
+ * feed and at finish. ERR_IO when a thread cannot start.
  */
 int layer_x_start_thread(struct layer_x *x, struct err **errp);
 /*

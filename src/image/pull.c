@@ -260,7 +260,9 @@ fetch_blob(struct puller *p, struct ctd *c, struct reg *r, struct job *j, struct
 	}
 	if (s.sx && img_stream_x_end(c, s.sx, &e) < 0) {
 		img_stream_x_free(c, TAKE_PTR(s.sx));
-		return err_move(errp, &e);
+		if (e->kind != ERR_UNIMPLEMENTED)
+			return err_move(errp, &e);
+		err_clear(&e); /* as in sink_flush: the Diff service does it later */
 	}
 	j->sx = TAKE_PTR(s.sx);
 	return 0;
