@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/str.h"
 #include "base/toml.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
@@ -261,34 +262,6 @@ utf8_check(const unsigned char *s, size_t len)
 }
 
 static void
-add_utf8(struct buf *b, uint32_t cp)
-{
-	char u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	buf_add(b, u, n);
-}
-
-static void
 skip_ws(struct parser *ps)
 {
 	while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t'))
@@ -340,18 +313,6 @@ skip_ws_lines(struct parser *ps)
 	}
 }
 
-static int
-hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The cursor is on a backslash; appends what the escape stands for. */
 static int
 parse_escape(struct parser *ps, struct buf *out)
@@ -378,7 +339,7 @@ parse_escape(struct parser *ps, struct buf *out)
 		if ((size_t)(ps->end - ps->p) < ndigits)
 			return perr(ps, "invalid unicode escape: want %zu hex digits", ndigits);
 		for (size_t i = 0; i < ndigits; i++) {
-			int h = hex_value((unsigned char)ps->p[i]);
+			int h = hex_digit((unsigned char)ps->p[i]);
 
 			if (h < 0)
 				return perr(ps, "invalid unicode escape: want %zu hex digits",
@@ -388,7 +349,7 @@ parse_escape(struct parser *ps, struct buf *out)
 		if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 			return perr(ps, "invalid unicode escape: U+%04X is not a scalar value",
 				    (unsigned)cp);
-		add_utf8(out, cp);
+		utf8_encode(out, cp);
 		ps->p += ndigits;
 		return 0;
 	default:
@@ -549,7 +510,7 @@ digits_ok(const char *s, size_t n, int base)
 	if (!n)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		int h = hex_value((unsigned char)s[i]);
+		int h = hex_digit((unsigned char)s[i]);
 
 		if (s[i] == '_') {
 			if (i == 0 || i + 1 == n || s[i + 1] == '_')
@@ -694,7 +655,7 @@ parse_integer(struct parser *ps, const char *tok, size_t n)
 
 		if (s[i] == '_')
 			continue;
-		d = (uint64_t)hex_value((unsigned char)s[i]);
+		d = (uint64_t)hex_digit((unsigned char)s[i]);
 		if (v > (limit - d) / (uint64_t)base) {
 			perr(ps, "integer %.*s out of range", total, tok);
 			return NULL;

@@ -6,74 +6,12 @@
 #include <string.h>
 
 #include "cli/gofmt.h"
+#include "base/json.h"
+#include "base/str.h"
 #include "base/xalloc.h"
 #include "base/banned.h"
 
-#define RUNE_ERROR 0xFFFD
 #define FMT_TOO_LARGE 1000000 /* fmt's tooLarge: widths and precisions above are refused */
-
-/* Decodes one UTF-8 rune at s (n > 0 bytes); invalid input gives RUNE_ERROR of width 1. */
-static int
-utf8_decode(const unsigned char *s, size_t n, unsigned *ret)
-{
-	unsigned c = s[0], r;
-	int w;
-
-	if (c < 0x80) {
-		*ret = c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		w = 2;
-		r = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		w = 3;
-		r = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		w = 4;
-		r = c & 0x07;
-	} else {
-		*ret = RUNE_ERROR;
-		return 1;
-	}
-	if ((size_t)w > n)
-		goto bad;
-	for (int i = 1; i < w; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			goto bad;
-		r = (r << 6) | (s[i] & 0x3F);
-	}
-	if ((w == 3 && r < 0x800) || (w == 4 && (r < 0x10000 || r > 0x10FFFF)) ||
-	    (r >= 0xD800 && r <= 0xDFFF))
-		goto bad;
-	*ret = r;
-	return w;
-bad:
-	*ret = RUNE_ERROR;
-	return 1;
-}
-
-static void
-utf8_encode(struct buf *out, unsigned r)
-{
-	if (r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF))
-		r = RUNE_ERROR;
-	if (r < 0x80) {
-		buf_addch(out, (char)r);
-	} else if (r < 0x800) {
-		buf_addch(out, (char)(0xC0 | (r >> 6)));
-		buf_addch(out, (char)(0x80 | (r & 0x3F)));
-	} else if (r < 0x10000) {
-		buf_addch(out, (char)(0xE0 | (r >> 12)));
-		buf_addch(out, (char)(0x80 | ((r >> 6) & 0x3F)));
-		buf_addch(out, (char)(0x80 | (r & 0x3F)));
-	} else {
-		buf_addch(out, (char)(0xF0 | (r >> 18)));
-		buf_addch(out, (char)(0x80 | ((r >> 12) & 0x3F)));
-		buf_addch(out, (char)(0x80 | ((r >> 6) & 0x3F)));
-		buf_addch(out, (char)(0x80 | (r & 0x3F)));
-	}
-}
 
 static size_t
 rune_count(const char *s, size_t n)
@@ -937,63 +875,6 @@ gofmt_sprint(struct buf *out, json_t *const *args, size_t nargs, int ln)
 /* ---- encoding/json ---- */
 
 static void
-json_string_into(struct buf *out, const char *s, size_t len, unsigned flags)
-{
-	static const char hex[] = "0123456789abcdef";
-	bool html = flags & GOJSON_ESCAPE_HTML;
-	size_t start = 0, i = 0;
-
-	buf_addch(out, '"');
-	while (i < len) {
-		unsigned char b = (unsigned char)s[i];
-		unsigned r;
-		int w;
-
-		if (b < 0x80) {
-			if (b >= 0x20 && b != '"' && b != '\\' &&
-			    !(html && (b == '<' || b == '>' || b == '&'))) {
-				i++;
-				continue;
-			}
-			buf_add(out, s + start, i - start);
-			buf_addch(out, '\\');
-			switch (b) {
-			case '\\':
-			case '"': buf_addch(out, (char)b); break;
-			case '\n': buf_addch(out, 'n'); break;
-			case '\r': buf_addch(out, 'r'); break;
-			case '\t': buf_addch(out, 't'); break;
-			default:
-				buf_adds(out, "u00");
-				buf_addch(out, hex[b >> 4]);
-				buf_addch(out, hex[b & 0xF]);
-			}
-			i++;
-			start = i;
-			continue;
-		}
-		w = utf8_decode((const unsigned char *)s + i, len - i, &r);
-		if (w == 1 && r == RUNE_ERROR) {
-			buf_add(out, s + start, i - start);
-			buf_adds(out, "\\ufffd");
-			i++;
-			start = i;
-			continue;
-		}
-		if (r == 0x2028 || r == 0x2029) {
-			buf_add(out, s + start, i - start);
-			buf_addf(out, "\\u202%c", hex[r & 0xF]);
-			i += (size_t)w;
-			start = i;
-			continue;
-		}
-		i += (size_t)w;
-	}
-	buf_add(out, s + start, len - start);
-	buf_addch(out, '"');
-}
-
-static void
 json_float_into(struct buf *out, double d)
 {
 	double a = d < 0 ? -d : d;
@@ -1031,7 +912,7 @@ json_encode_at(struct buf *out, json_t *v, const char *indent, unsigned flags, i
 	case JSON_INTEGER: buf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); return;
 	case JSON_REAL: json_float_into(out, json_real_value(v)); return;
 	case JSON_STRING:
-		json_string_into(out, json_string_value(v), json_string_length(v), flags);
+		json_go_quote(out, json_string_value(v), json_string_length(v), flags);
 		return;
 	case JSON_ARRAY: {
 		size_t i;
@@ -1062,7 +943,7 @@ json_encode_at(struct buf *out, json_t *v, const char *indent, unsigned flags, i
 			first = false;
 			if (indent)
 				newline_indent(out, indent, depth + 1);
-			json_string_into(out, k, strlen(k), flags);
+			json_go_quote(out, k, strlen(k), flags);
 			buf_adds(out, indent ? ": " : ":");
 			json_encode_at(out, e, indent, flags, depth + 1);
 		}

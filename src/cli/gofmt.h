@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "base/json.h"
+
 #include "base/buf.h"
 
 /* fmt.Sprint(v): strings raw, objects as map[k:v] with sorted keys, arrays as [a b]. */
@@ -24,7 +26,7 @@ void gofmt_float(struct buf *out, double d);
 /* Go's name for the dynamic type of v: string, int, float64, bool, []interface {}, ... */
 const char *gofmt_typename(json_t *v);
 
-#define GOJSON_ESCAPE_HTML 1u
+#define GOJSON_ESCAPE_HTML JSON_GO_ESCAPE_HTML
 /*
  * encoding/json of v (NULL and null give "null"): object keys in the object's order, Go's
  * float format and string escapes. indent NULL: compact; else MarshalIndent with that indent.

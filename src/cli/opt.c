@@ -9,6 +9,7 @@
 #include "base/parse.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
+#include "cli/gofmt.h"
 #include "cli/opt.h"
 #include "base/banned.h"
 
@@ -75,58 +76,12 @@ find_short(const struct parser *p, char c)
 	return lookup_short(p->globals, c, p->global_shorts ? 0 : OPT_GLOBAL_SHORT_ANYWHERE);
 }
 
-/* Go's %q for a string (strconv.Quote), for messages that must read as Docker's. */
-static void
-buf_add_quoted(struct buf *b, const char *s)
-{
-	buf_addch(b, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		switch (c) {
-		case '"':
-			buf_adds(b, "\\\"");
-			break;
-		case '\\':
-			buf_adds(b, "\\\\");
-			break;
-		case '\a':
-			buf_adds(b, "\\a");
-			break;
-		case '\b':
-			buf_adds(b, "\\b");
-			break;
-		case '\f':
-			buf_adds(b, "\\f");
-			break;
-		case '\n':
-			buf_adds(b, "\\n");
-			break;
-		case '\r':
-			buf_adds(b, "\\r");
-			break;
-		case '\t':
-			buf_adds(b, "\\t");
-			break;
-		case '\v':
-			buf_adds(b, "\\v");
-			break;
-		default:
-			if (c < 0x20 || c == 0x7f)
-				buf_addf(b, "\\x%02x", c);
-			else
-				buf_addch(b, (char)c);
-		}
-	}
-	buf_addch(b, '"');
-}
-
 static char *
 quoted(const char *s)
 {
 	_cleanup_buf_ struct buf b = BUF_INIT;
 
-	buf_add_quoted(&b, s);
+	gofmt_quote(&b, s, strlen(s));
 	return buf_detach(&b, NULL);
 }
 
@@ -733,7 +688,7 @@ add_section(struct buf *b, const char *heading, const struct opt **v, size_t n, 
 		buf_adds(&text, o->help ? o->help : "");
 		if (o->defval && o->type == OPT_T_STRING) {
 			buf_adds(&text, " (default ");
-			buf_add_quoted(&text, o->defval);
+			gofmt_quote(&text, o->defval, strlen(o->defval));
 			buf_addch(&text, ')');
 		} else if (o->defval) {
 			buf_addf(&text, " (default %s)", o->defval);

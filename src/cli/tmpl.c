@@ -11,6 +11,7 @@
 #include "cli/tmpl.h"
 #include "cli/gofmt.h"
 #include "base/xalloc.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 #define MAX_TEXT (1u << 20)		/* template source size */
@@ -938,38 +939,6 @@ push_var(struct parser *p, const char *name)
 	p->vars[p->nvars++] = name;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static void
-add_utf8(struct buf *b, unsigned r)
-{
-	if (r < 0x80) {
-		buf_addch(b, (char)r);
-	} else if (r < 0x800) {
-		buf_addch(b, (char)(0xC0 | (r >> 6)));
-		buf_addch(b, (char)(0x80 | (r & 0x3F)));
-	} else if (r < 0x10000) {
-		buf_addch(b, (char)(0xE0 | (r >> 12)));
-		buf_addch(b, (char)(0x80 | ((r >> 6) & 0x3F)));
-		buf_addch(b, (char)(0x80 | (r & 0x3F)));
-	} else {
-		buf_addch(b, (char)(0xF0 | (r >> 18)));
-		buf_addch(b, (char)(0x80 | ((r >> 12) & 0x3F)));
-		buf_addch(b, (char)(0x80 | ((r >> 6) & 0x3F)));
-		buf_addch(b, (char)(0x80 | (r & 0x3F)));
-	}
-}
-
 /*
  * strconv.UnquoteChar: one (possibly escaped) character of s, appended to b; *rune gets
  * its value. Returns the bytes consumed, or 0 for invalid syntax.
@@ -1028,7 +997,7 @@ unquote_char(const char *s, size_t n, char quote, struct buf *b, unsigned *rune)
 		if (n < 2 + len)
 			return 0;
 		for (k = 0; k < len; k++) {
-			int h = hexval((unsigned char)s[2 + k]);
+			int h = hex_digit((unsigned char)s[2 + k]);
 
 			if (h < 0)
 				return 0;
@@ -1039,7 +1008,7 @@ unquote_char(const char *s, size_t n, char quote, struct buf *b, unsigned *rune)
 		} else {
 			if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
 				return 0;
-			add_utf8(b, v);
+			utf8_encode(b, v);
 		}
 		*rune = v;
 		return 2 + len;
@@ -1126,7 +1095,7 @@ parse_go_int(const char *s, size_t n, long long *ret, bool *uint_only)
 				return false;
 			continue;
 		}
-		d = hexval((unsigned char)s[i]);
+		d = hex_digit((unsigned char)s[i]);
 		if (d < 0 || (unsigned)d >= base)
 			return false;
 		if (v > (ULLONG_MAX - (unsigned)d) / base)
@@ -3152,7 +3121,7 @@ f_case(struct state *s, json_t **a, int mode, json_t **ret)
 		if (r == orig)
 			buf_add(&b, str + i, w);
 		else
-			add_utf8(&b, r);
+			utf8_encode(&b, r);
 		i += w;
 	}
 	*ret = take_buf_string(s, &b);

@@ -5,6 +5,7 @@
 #include "ctd/ctd.h"
 #include "ctd/grpc.h"
 #include "base/xalloc.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 void
@@ -142,18 +143,6 @@ grpc_frame_append_raw(struct buf *out, const void *data, size_t len)
 	buf_add(out, data, len);
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 char *
 grpc_percent_decode(const char *s, size_t len)
 {
@@ -165,7 +154,7 @@ grpc_percent_decode(const char *s, size_t len)
 
 		/* The gRPC spec says to keep a malformed escape as it is rather than fail. */
 		if (s[i] == '%' && i + 2 < len &&
-		    (hi = hexval(s[i + 1])) >= 0 && (lo = hexval(s[i + 2])) >= 0) {
+		    (hi = hex_digit(s[i + 1])) >= 0 && (lo = hex_digit(s[i + 2])) >= 0) {
 			r[o++] = (char)(hi << 4 | lo);
 			i += 2;
 			continue;

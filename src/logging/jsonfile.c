@@ -14,6 +14,8 @@
 #include "base/parse.h"
 #include "base/xalloc.h"
 #include "logging/jsonfile.h"
+#include "base/json.h"
+#include "base/str.h"
 #include "base/banned.h"
 
 #define NS_PER_SEC 1000000000LL
@@ -29,94 +31,6 @@ struct jsonlog_writer {
 };
 
 static const char *const stream_names[] = { "stdout", "stderr" };
-
-/* Length of the valid UTF-8 sequence at p (n bytes left), or 0 if invalid. */
-static size_t
-utf8_len(const unsigned char *p, size_t n, unsigned *ret_cp)
-{
-	unsigned cp;
-	size_t len;
-
-	if (p[0] < 0x80) {
-		*ret_cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		cp = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		cp = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		cp = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	*ret_cp = cp;
-	return len;
-}
-
-/* A JSON string as Go's encoding/json writes it (HTML-safe, invalid UTF-8 as U+FFFD). */
-static void
-json_quote(struct buf *b, const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-
-	buf_addch(b, '"');
-	while (i < len) {
-		unsigned cp;
-		size_t n = utf8_len(p + i, len - i, &cp);
-
-		if (n == 0) {
-			buf_adds(b, "\\ufffd");
-			i++;
-			continue;
-		}
-		switch (cp) {
-		case '"':
-			buf_adds(b, "\\\"");
-			break;
-		case '\\':
-			buf_adds(b, "\\\\");
-			break;
-		case '\n':
-			buf_adds(b, "\\n");
-			break;
-		case '\r':
-			buf_adds(b, "\\r");
-			break;
-		case '\t':
-			buf_adds(b, "\\t");
-			break;
-		case '<':
-		case '>':
-		case '&':
-		case 0x2028:
-		case 0x2029:
-			buf_addf(b, "\\u%04x", cp);
-			break;
-		default:
-			if (cp < 0x20)
-				buf_addf(b, "\\u%04x", cp);
-			else
-				buf_add(b, p + i, n);
-		}
-		i += n;
-	}
-	buf_addch(b, '"');
-}
 
 void
 jsonlog_format_time(int64_t ns, bool fixed, char *out, size_t n)
@@ -150,7 +64,7 @@ jsonlog_encode(struct buf *b, enum jsonlog_stream s, const char *log, size_t len
 
 	jsonlog_format_time(time_ns, false, ts, sizeof(ts));
 	buf_adds(b, "{\"log\":");
-	json_quote(b, log, len);
+	json_go_quote(b, log, len, JSON_GO_ESCAPE_HTML);
 	buf_addf(b, ",\"stream\":\"%s\",\"time\":\"%s\"}\n", stream_names[s], ts);
 }
 
@@ -410,16 +324,6 @@ jsonlog_entry_release(struct jsonlog_entry *e)
 	e->len = 0;
 }
 
-static size_t
-count_char(const char *s, char c)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += *s == c;
-	return n;
-}
-
 /* "seconds[.nanoseconds]", both plain decimal numbers. */
 static int
 parse_unix(const char *value, int64_t *ret_ns)
@@ -445,7 +349,7 @@ int
 logtime_parse(const char *value, int64_t now_ns, int64_t *ret_ns, struct err **errp)
 {
 	int64_t d;
-	bool in_local = !(strpbrk(value, "zZ+") || count_char(value, '-') == 3);
+	bool in_local = !(strpbrk(value, "zZ+") || str_count_char(value, '-') == 3);
 	int fields;
 	struct tm tm;
 	long nanos = 0, off = 0;
@@ -462,7 +366,7 @@ logtime_parse(const char *value, int64_t now_ns, int64_t *ret_ns, struct err **e
 		return 0;
 	}
 	if (strchr(value, '.') || strchr(value, 'T')) {
-		size_t colons = count_char(value, ':');
+		size_t colons = str_count_char(value, ':');
 
 		if (!in_local && !strpbrk(value, "zZ") && colons > 0)
 			colons--;

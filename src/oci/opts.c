@@ -15,6 +15,7 @@
 #include "base/xalloc.h"
 #include "oci/spec.h"
 
+#include "base/str.h"
 #include "base/banned.h"
 
 #define ENV_FILE_MAX (16u << 20)
@@ -174,16 +175,6 @@ path_clean(const char *p)
 	return buf_detach(&b, NULL);
 }
 
-static size_t
-count_char(const char *s, char c)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += *s == c;
-	return n;
-}
-
 /* Go strconv.ParseInt(s, 10, 64) with its error text. */
 static int
 go_parse_int(const char *s, int64_t *ret, struct err **errp)
@@ -275,7 +266,7 @@ oci_parse_device(const char *value, struct oci_device *ret, struct err **errp)
 	const char *dst = NULL, *mode = "rwm";
 
 	/* Docker's validateLinuxPath, then parseLinuxDevice. */
-	if (count_char(value, ':') > 2 || value[0] == ':' || !*value)
+	if (str_count_char(value, ':') > 2 || value[0] == ':' || !*value)
 		return err_set(errp, ERR_INVALID, "bad format for path: %s", value);
 	strv_split(&f, value, ':');
 	if (f.n == 3 && !valid_device_mode(f.v[2]))
@@ -416,7 +407,7 @@ oci_parse_volume_flag(const char *value, struct oci_mount *ret, struct err **err
 	const char *mode = "";
 	bool bind_opts = false, vol_opts = false;
 
-	if (count_char(value, ':') > 2 || value[0] == ':' || !*value)
+	if (str_count_char(value, ':') > 2 || value[0] == ':' || !*value)
 		return err_set(errp, ERR_INVALID, "invalid volume specification: '%s'", value);
 	strv_split(&f, value, ':');
 	if (f.n == 1) {
