@@ -268,7 +268,6 @@ cli_config(struct cli *cli, struct err **errp)
 	struct cli_flags *f = &cli->f;
 	json_t *t = NULL;
 	json_t *hd;
-	struct stat st;
 
 	if (cli->resolved)
 		return 0;
@@ -301,8 +300,6 @@ cli_config(struct cli *cli, struct err **errp)
 			g->cni_netconfpath = xstrdup("/etc/cni/net.d");
 		}
 	}
-	if (!g->cni_path)
-		g->cni_path = default_cni_path(g->rootless);
 	if (!g->data_root) {
 		if (g->rootless) {
 			_cleanup_free_ char *d = xdg_dir("XDG_DATA_HOME", ".local/share");
@@ -310,15 +307,6 @@ cli_config(struct cli *cli, struct err **errp)
 		} else {
 			g->data_root = xstrdup("/var/lib/nerdctl");
 		}
-	}
-	if (!g->cgroup_manager) {
-		/* nerdctl: systemd when systemd is PID 1, else cgroupfs; rootless v1: none. */
-		if (g->rootless && stat("/sys/fs/cgroup/cgroup.controllers", &st) < 0)
-			g->cgroup_manager = xstrdup("none");
-		else if (stat("/run/systemd/system", &st) == 0)
-			g->cgroup_manager = xstrdup("systemd");
-		else
-			g->cgroup_manager = xstrdup("cgroupfs");
 	}
 	if (f->hosts_dir.n) {
 		for (size_t i = 0; i < f->hosts_dir.n; i++)
@@ -370,6 +358,36 @@ cli_check_namespace(const char *ns, struct err **errp)
 			       ns);
 	}
 	return 0;
+}
+
+/* The CNI plugin dir: its default probes the disk, so only commands that network pay for it. */
+const char *
+cli_cni_path(struct cli *cli)
+{
+	struct cli_global *g = &cli->g;
+
+	if (!g->cni_path)
+		g->cni_path = default_cni_path(g->rootless);
+	return g->cni_path;
+}
+
+/* The cgroup manager: its default looks for systemd, so it is worked out on first use. */
+const char *
+cli_cgroup_manager(struct cli *cli)
+{
+	struct cli_global *g = &cli->g;
+	struct stat st;
+
+	if (!g->cgroup_manager) {
+		/* nerdctl: systemd when systemd is PID 1, else cgroupfs; rootless v1: none. */
+		if (g->rootless && stat("/sys/fs/cgroup/cgroup.controllers", &st) < 0)
+			g->cgroup_manager = xstrdup("none");
+		else if (stat("/run/systemd/system", &st) == 0)
+			g->cgroup_manager = xstrdup("systemd");
+		else
+			g->cgroup_manager = xstrdup("cgroupfs");
+	}
+	return g->cgroup_manager;
 }
 
 const char *

@@ -23,9 +23,9 @@ struct cli_global {
 	char *ns;		/* --namespace/-n, CONTAINERD_NAMESPACE, toml namespace */
 	char *snapshotter;	/* --snapshotter, CONTAINERD_SNAPSHOTTER, toml snapshotter */
 	char *data_root;	/* --data-root, toml data_root */
-	char *cni_path;		/* --cni-path, CNI_PATH, toml cni_path */
+	char *cni_path;		/* --cni-path, CNI_PATH, toml cni_path; use cli_cni_path() */
 	char *cni_netconfpath;	/* --cni-netconfpath, NETCONFPATH, toml cni_netconfpath */
-	char *cgroup_manager;	/* --cgroup-manager, toml cgroup_manager */
+	char *cgroup_manager;	/* --cgroup-manager, toml cgroup_manager; use cli_cgroup_manager() */
 	char *host_gateway_ip;	/* --host-gateway-ip, toml host_gateway_ip */
 	struct strv hosts_dir;	/* --hosts-dir (repeatable), toml hosts_dir */
 	bool insecure_registry;	/* --insecure-registry, toml insecure_registry */
@@ -73,6 +73,13 @@ const struct opt *cli_global_options(struct cli *cli);
 
 /* containerd's identifier rule for namespace names; ERR_INVALID with containerd's text. */
 int cli_check_namespace(const char *ns, struct err **errp);
+
+/*
+ * Resolved --cni-path and --cgroup-manager, defaults worked out on first call (they probe the
+ * disk); after cli_config. Borrowed.
+ */
+const char *cli_cni_path(struct cli *cli);
+const char *cli_cgroup_manager(struct cli *cli);
 
 /* The socket path of the resolved address (without "unix://"); after cli_config. Borrowed. */
 const char *cli_address_path(struct cli *cli);

@@ -26,8 +26,9 @@ cmd_ctr_init(struct cli *cli, struct cmd_ctr *x, struct err **errp)
 	x->env.address = ctd_address(x->env.c);
 	if (cli_config(cli, errp) < 0)
 		return -1;
+	x->env.cgroup_manager = cli_cgroup_manager(cli);
 	x->net = (struct net_env){
-		.cni_path = cli->g.cni_path,
+		.cni_path = cli_cni_path(cli),
 		.netconf_path = cli->g.cni_netconfpath,
 		.data_store = x->store,
 		.data_root = cli->g.data_root,

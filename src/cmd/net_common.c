@@ -12,7 +12,7 @@ net_ctx_init(struct cli *cli, struct net_ctx *x, struct err **errp)
 	memset(x, 0, sizeof(*x));
 	if (cli_config(cli, errp) < 0 || cli_data_store(cli, &x->store, errp) < 0)
 		return -1;
-	x->env.cni_path = cli->g.cni_path;
+	x->env.cni_path = cli_cni_path(cli);
 	x->env.netconf_path = cli->g.cni_netconfpath;
 	x->env.data_store = x->store;
 	x->env.data_root = cli->g.data_root;

@@ -159,7 +159,7 @@ CMD(info)
 		" s:s, s:s, s:s, s:s, s:i, s:I, s:s, s:s, s:s, s:s, s:s, s:s}",
 		"Namespace", cli->g.ns, "DebugMode", cli->g.debug, "ID", server->uuid,
 		"ServerVersion", ver->version, "Driver", cli->g.snapshotter, "LoggingDriver",
-		"json-file", "CgroupDriver", cli->g.cgroup_manager, "CgroupVersion",
+		"json-file", "CgroupDriver", cli_cgroup_manager(cli), "CgroupVersion",
 		cgroup2 ? "2" : "1", "Plugins", "Volume", "local", "Log", "fluentd", "journald",
 		"json-file", "syslog", "Storage", snaps, "SecurityOptions",
 		security_options(cli->g.rootless, cgroup2), "KernelVersion", un.release,

@@ -21,6 +21,7 @@ struct container_env {
 	const char *ns;
 	const char *data_store;	/* cli_data_store() */
 	const char *address;	/* containerd address ("unix:///...") */
+	const char *cgroup_manager; /* "cgroupfs", "systemd" or "none" (cli_cgroup_manager) */
 	const struct net_env *net; /* CNI paths for create and remove (net_release); NULL:
 				    * remove skips the network release, create fails */
 };

@@ -641,7 +641,18 @@ do_create(struct container_env *env, struct container_create_opts *o, struct und
 	if (r < 0 || check_cancel(errp) < 0)
 		return -1;
 
-	cg = xasprintf("/%s/%s", env->ns, id);
+	/* runc's cgroupsPath forms: a path for cgroupfs, "slice:prefix:name" for systemd
+	 * (nerdctl's), none at all when cgroups are not managed (rootless on cgroup v1). */
+	if (!env->cgroup_manager || strcmp(env->cgroup_manager, "cgroupfs") == 0)
+		cg = xasprintf("/%s/%s", env->ns, id);
+	else if (strcmp(env->cgroup_manager, "systemd") == 0)
+		cg = xasprintf("system.slice:nerdctl:%s", id);
+	else if (strcmp(env->cgroup_manager, "none") == 0)
+		cg = NULL;
+	else
+		return err_set(errp, ERR_INVALID,
+			       "invalid cgroup manager \"%s\": want cgroupfs, systemd or none",
+			       env->cgroup_manager);
 	hosts = plan->hosts_path ? xstrdup(plan->hosts_path)
 		: container_mode ? xstrdup(joined.hosts)
 				 : xasprintf("%s/hosts", dir);

@@ -30,6 +30,15 @@ ctr_ids()
 	assert_equal "$after_snap" "$before_snap" "a snapshot was left behind"
 }
 
+@test "run: --cgroup-manager is honoured; an unknown one fails and leaves nothing" {
+	run_nerdc --cgroup-manager cgroupfs run --rm --net none busybox sh -c 'cat /proc/self/cgroup'
+	assert_contains "$output" "/$TEST_NS/"
+	run_nerdc 125 --cgroup-manager bogus run --rm --net none busybox true
+	assert_contains "$output" 'invalid cgroup manager "bogus"'
+	run_ctr containers ls -q
+	assert_equal "$output" ""
+}
+
 @test "run: the container's exit code and output" {
 	run_nerdc 3 run --rm --net none busybox sh -c 'echo out; echo err >&2; exit 3'
 	assert_line '^out$'
