@@ -110,6 +110,10 @@ _ctdenv_write_config()
 
 	[plugins."io.containerd.internal.v1.opt"]
 	  path = "$c/opt"
+
+	# The restart monitor looks every 10 s by default; the restart-policy tests would wait.
+	[plugins."io.containerd.internal.v1.restart"]
+	  interval = "1s"
 	EOT
 }
 

@@ -7,6 +7,7 @@
 #include "cli/cli.h"
 #include "cli/opt.h"
 #include "cmd/cmd.h"
+#include "container/restart.h"
 #include "logging/logging.h"
 #include "base/banned.h"
 
@@ -22,7 +23,7 @@ main(int argc, char **argv)
 
 	/* containerd starts us as a task's logging process (binary:// log URI), as nerdctl. */
 	if (argc == 3 && strcmp(argv[1], LOGGING_MAGIC_ARGV1) == 0)
-		return logging_main(argv[2]);
+		return logging_main(argv[2], container_logger_exit);
 	cli_init(&cli, "nerdc");
 	if (argc > 1 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-v") == 0)) {
 		printf("nerdc version %s\n", NERDC_VERSION);

@@ -80,6 +80,7 @@ CMD(volume_ls);
 CMD(volume_inspect);
 CMD(volume_rm);
 CMD(volume_prune);
+CMD(internal_exit_hook);
 CMD(internal_oci_hook);
 CMD(run);
 CMD(create);

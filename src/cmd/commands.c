@@ -83,6 +83,7 @@ static const struct cmd cmd_volume[] = {
 };
 
 static const struct cmd cmd_internal[] = {
+	{ "exit-hook", cmd_internal_exit_hook, NULL, "Exit hook", NULL, 0 },
 	{ "oci-hook", cmd_internal_oci_hook, NULL, "OCI hook", NULL, 0 },
 	{ NULL },
 };

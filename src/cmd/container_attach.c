@@ -2,7 +2,7 @@
  * nerdc attach: a running container's output from now on, and its exit code when it exits.
  * Detached containers write through containerd's binary:// logging process, so the output
  * is followed in the json-file log (as the logging process writes it); signals go to the
- * container with --sig-proxy. Their stdin goes nowhere, so it cannot be attached.
+ * container with --sig-proxy; our stdin goes to the task's stdin FIFO when it has one.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +12,7 @@
 #include "cmd/cmd.h"
 #include "cmd/container_common.h"
 #include "container/attach.h"
+#include "ctd/events.h"
 #include "logging/jsonfile.h"
 #include "logging/logging.h"
 #include "base/banned.h"
@@ -47,6 +48,81 @@ spec_has_terminal(const CtdContainer *r)
 	       memmem(r->spec->value.data, r->spec->value.len, "\"terminal\":true", 15);
 }
 
+int
+cmd_ctr_attach(struct cmd_ctr *x, const CtdContainer *rec, const struct cmd_attach *o,
+	       struct err **errp)
+{
+	_cleanup_(ctd_msg_freep) CtdProcess *task = NULL;
+	_cleanup_free_ char *path = NULL;
+	_cleanup_err_ struct err *e = NULL;
+	struct container_sigproxy *proxy = NULL;
+	struct container_attach in = CONTAINER_ATTACH_INIT;
+	struct ctd *ec = NULL;
+	struct ctd_stream *sub = NULL;
+	struct attach_ctx a = { x->store, x->env.ns, rec->id };
+	struct logread_opts ro = { .tail = 0, .follow = true, .active = logger_active };
+	uint32_t status = 0;
+	int ret = -1;
+
+	if (o->detach_keys && container_attach_set_detach_keys(&in, o->detach_keys, errp) < 0)
+		return -1;
+	/*
+	 * The exit event, subscribed first: an --rm container may be gone by the time we would
+	 * ask for its exit code.
+	 */
+	if (ctd_connect(x->env.address, x->env.ns, &ec, errp) < 0 ||
+	    ctd_events_subscribe_exit(ec, x->env.ns, rec->id, &sub, errp) < 0)
+		goto out;
+	if (ctd_tasks_get(x->env.c, rec->id, NULL, &task, &e) < 0 && !err_is(&e, ERR_NOT_FOUND)) {
+		err_move(errp, &e);
+		goto out;
+	}
+	switch (container_state_of(task)) {
+	case CONTAINER_RUNNING:
+		break;
+	case CONTAINER_PAUSED:
+		err_set(errp, ERR_PRECONDITION,
+			"You cannot attach to a paused container, unpause it first");
+		goto out;
+	default:
+		err_set(errp, ERR_PRECONDITION,
+			"You cannot attach to a stopped container, start it first");
+		goto out;
+	}
+	/*
+	 * A container run with -i has a stdin FIFO (held by its keeper or by the CLI that runs
+	 * it in the foreground); without one (-i not given) our input goes nowhere, as Docker's.
+	 */
+	if (o->attach_stdin && task->stdin && *task->stdin &&
+	    container_attach_stdin(&in, task->stdin, spec_has_terminal(rec), errp) < 0)
+		goto out;
+	ro.active_ctx = &a;
+	if (o->sig_proxy &&
+	    container_sigproxy_start(x->env.address, x->env.ns, rec->id, false, &proxy, errp) < 0)
+		goto out;
+	path = logging_json_path(x->store, x->env.ns, rec->id);
+	/* --log-driver none: nothing to show, only the exit code to wait for. */
+	if (access(path, F_OK) == 0 && logread(path, &ro, print_entry, &a, errp) < 0)
+		goto out;
+	if (ctd_tasks_wait(x->env.c, rec->id, NULL, &status, NULL, &e) < 0) {
+		if (!err_is(&e, ERR_NOT_FOUND)) {
+			err_move(errp, &e);
+			goto out;
+		}
+		err_clear(&e);
+		if (ctd_events_recv_exit(sub, &status, errp) < 0)
+			goto out;
+	}
+	ret = (int)(status & 0xff);
+out:
+	ctd_stream_free(sub);
+	ctd_free(ec);
+	container_sigproxy_stop(proxy);
+	container_attach_release(&in);
+	fflush(stdout);
+	return ret;
+}
+
 CMD(container_attach)
 {
 	const char *detach_keys = NULL;
@@ -61,14 +137,7 @@ CMD(container_attach)
 	};
 	_cleanup_err_ struct err *err = NULL;
 	_cleanup_(ctd_msg_freep) CtdContainer *rec = NULL;
-	_cleanup_(ctd_msg_freep) CtdProcess *task = NULL;
-	_cleanup_free_ char *path = NULL;
-	struct container_sigproxy *proxy = NULL;
-	struct container_attach keys = CONTAINER_ATTACH_INIT;
 	struct cmd_ctr x;
-	struct attach_ctx a;
-	struct logread_opts ro = { .tail = 0, .follow = true, .active = logger_active };
-	uint32_t status = 0;
 	int rc;
 
 	argc = opt_parse(cli, opts, argc, argv, "attach [OPTIONS] CONTAINER",
@@ -76,50 +145,15 @@ CMD(container_attach)
 			 1, OPT_PARSE_MAX_ARGS(1));
 	if (argc < 0)
 		return opt_exit_code(argc);
-	if (detach_keys && container_attach_set_detach_keys(&keys, detach_keys, &err) < 0)
-		return cmd_fail(cli, err);
-	if (cmd_ctr_init(cli, &x, &err) < 0 || container_find(x.env.c, argv[0], &rec, &err) < 0)
-		goto fail;
-	if (ctd_tasks_get(x.env.c, rec->id, NULL, &task, &err) < 0 &&
-	    !err_is(&err, ERR_NOT_FOUND))
-		goto fail;
-	err_clear(&err);
-	switch (container_state_of(task)) {
-	case CONTAINER_RUNNING:
-		break;
-	case CONTAINER_PAUSED:
-		err_set(&err, ERR_PRECONDITION,
-			"You cannot attach to a paused container, unpause it first");
-		goto fail;
-	default:
-		err_set(&err, ERR_PRECONDITION,
-			"You cannot attach to a stopped container, start it first");
-		goto fail;
+	if (cmd_ctr_init(cli, &x, &err) < 0 || container_find(x.env.c, argv[0], &rec, &err) < 0) {
+		rc = cmd_fail(cli, err);
+	} else {
+		struct cmd_attach o = { detach_keys, !no_stdin, sig_proxy };
+
+		rc = cmd_ctr_attach(&x, rec, &o, &err);
+		if (rc < 0)
+			rc = cmd_fail(cli, err);
 	}
-	if (!no_stdin && spec_has_terminal(rec) && isatty(STDIN_FILENO)) {
-		err_set(&err, ERR_UNIMPLEMENTED,
-			"attach: the stdin of a detached container: not implemented yet (its input goes nowhere; use --no-stdin)");
-		goto fail;
-	}
-	a = (struct attach_ctx){ x.store, x.env.ns, rec->id };
-	ro.active_ctx = &a;
-	if (sig_proxy &&
-	    container_sigproxy_start(x.env.address, x.env.ns, rec->id, false, &proxy, &err) < 0)
-		goto fail;
-	path = logging_json_path(x.store, x.env.ns, rec->id);
-	/* --log-driver none: nothing to show, only the exit code to wait for. */
-	if (access(path, F_OK) == 0 && logread(path, &ro, print_entry, &a, &err) < 0)
-		goto fail_proxy;
-	if (ctd_tasks_wait(x.env.c, rec->id, NULL, &status, NULL, &err) < 0)
-		goto fail_proxy;
-	container_sigproxy_stop(proxy);
-	cmd_ctr_release(&x);
-	fflush(stdout);
-	return (int)(status & 0xff);
-fail_proxy:
-	container_sigproxy_stop(proxy);
-fail:
-	rc = cmd_fail(cli, err);
 	cmd_ctr_release(&x);
 	return rc;
 }

@@ -38,13 +38,8 @@ CMD(container_commit)
 			 "Create a new image from a container's changes", 1, OPT_PARSE_MAX_ARGS(2));
 	if (argc < 0)
 		return opt_exit_code(argc);
-	if (argc < 2) {
-		err_set(&err, ERR_UNIMPLEMENTED,
-			"commit without REPOSITORY[:TAG]: not implemented yet (an untagged image)");
-		return cmd_fail(cli, err);
-	}
-	name = img_normalize_name(argv[1], &err);
-	if (!name)
+	/* Without REPOSITORY: an untagged image (`images` shows <none>), as Docker's. */
+	if (argc >= 2 && !(name = img_normalize_name(argv[1], &err)))
 		return cmd_fail(cli, err);
 	if (changes.n) {
 		conf = json_object();

@@ -10,6 +10,7 @@
 #include "base/xalloc.h"
 #include "container/attach.h"
 #include "container/labels.h"
+#include "container/restart.h"
 #include "ctd/ctd.h"
 
 #include "base/banned.h"
@@ -95,6 +96,7 @@ cmd_ctr_foreground(struct cmd_ctr *x, const CtdContainer *r, const struct cmd_fg
 	a.address = x->env.address;
 	a.ns = x->env.ns;
 	a.id = r->id;
+	a.store = x->store;
 	a.want_stdout = fg->want_stdout;
 	a.want_stderr = fg->want_stderr;
 	if (fg->detach_keys && container_attach_set_detach_keys(&a, fg->detach_keys, errp) < 0)
@@ -104,14 +106,17 @@ cmd_ctr_foreground(struct cmd_ctr *x, const CtdContainer *r, const struct cmd_fg
 	if (log_uri && container_attach_logger(&a, x->store, x->env.ns, r->id, errp) < 0)
 		goto out;
 	container_attach_task_io(&a, &io);
-	if (container_task_create(&x->env, r, &io, &pid, errp) < 0)
+	if (container_mark_starting(&x->env, r, errp) < 0 ||
+	    container_task_create(&x->env, r, &io, &pid, errp) < 0)
 		goto out;
-	if (container_attach_start(&a, errp) < 0)
-		goto out_task;
+	/* The signal thread first: threads made after it inherit the blocked signals. */
 	if (fg->sig_proxy && container_sigproxy_start(x->env.address, x->env.ns, r->id, fg->tty,
 						      &sp, errp) < 0)
 		goto out_task;
-	if (container_task_start(&x->env, r->id, errp) < 0)
+	if (!fg->detach && container_attach_start(&a, errp) < 0)
+		goto out_task;
+	if (container_task_start(&x->env, r->id, errp) < 0 ||
+	    container_mark_started(&x->env, r, errp) < 0)
 		goto out_task;
 	if (fg->tty) {
 		unsigned cols, rows;
@@ -121,9 +126,19 @@ cmd_ctr_foreground(struct cmd_ctr *x, const CtdContainer *r, const struct cmd_fg
 	}
 	if (fg->pidfile && cmd_ctr_write_pidfile(fg->pidfile, pid, errp) < 0)
 		goto out_task;
+	if (fg->detach) {
+		if (container_attach_keep(&a, errp) < 0)
+			goto out_task;
+		ret = 0;
+		goto out;
+	}
 	if (ctd_tasks_wait(x->env.c, r->id, NULL, &status, NULL, errp) < 0)
 		goto out;
 	container_sigproxy_stop(TAKE_PTR(sp));
+	/* No logging process under a shim saw this exit: do the restart bookkeeping here. */
+	if (container_label(r, LABEL_RESTART_POLICY) && !fg->delete_task &&
+	    container_restart_after_exit(&x->env, r->id, status, errp) < 0)
+		goto out;
 	/*
 	 * The shim closes our FIFOs only once it has copied everything and the task is
 	 * deleted; deleting first (when the caller does not keep the task) saves waiting.

@@ -17,6 +17,7 @@
 #include "container/attach.h"
 #include "container/container.h"
 #include "container/names.h"
+#include "container/sigproxy_exec.h"
 #include "oci/exec.h"
 #include "oci/spec.h"
 #include "base/banned.h"
@@ -166,6 +167,7 @@ exec_session(struct cli *cli, struct ctd *c, const CtdContainer *r, struct exec_
 				    x->privileged };
 	uint32_t pid = 0, status = 0;
 	struct stdin_pump pump = { .fd = -1 };
+	struct container_winch *winch = NULL;
 	bool added = false;
 	int ret = -1;
 
@@ -178,6 +180,18 @@ exec_session(struct cli *cli, struct ctd *c, const CtdContainer *r, struct exec_
 	proc = oci_exec_process(spec, &eo, rootfs, errp);
 	if (!proc)
 		return -1;
+	if (x->tty) {
+		unsigned cols, rows;
+
+		/*
+		 * runc sizes the new console from the spec before the process runs; a ResizePty
+		 * after start (Docker 20.10's way) races with a command that asks at once.
+		 */
+		if (container_tty_size(&cols, &rows))
+			json_object_set_new(proc, "consoleSize",
+					    json_pack("{s:I, s:I}", "height", (json_int_t)rows,
+						      "width", (json_int_t)cols));
+	}
 	proc_text = json_dumps(proc, JSON_COMPACT);
 	container_id_new(exec_id);
 	if (!x->detach) {
@@ -205,23 +219,22 @@ exec_session(struct cli *cli, struct ctd *c, const CtdContainer *r, struct exec_
 		(*errp)->exit_code = EXIT_CANNOT_INVOKE;
 		goto out;
 	}
-	/*
-	 * Only now: the shim opens an exec's FIFOs at start, and stdin read to EOF before that
-	 * would be dropped with our end of the FIFO. Output waits in the FIFOs meanwhile.
-	 */
-	if (!x->detach && container_attach_start(&a, errp) < 0)
-		goto out;
 	if (x->detach) {
 		ret = 0;
 		goto out;
 	}
-	if (x->tty) {
-		unsigned cols, rows;
-		_cleanup_err_ struct err *e = NULL;
-
-		if (container_tty_size(&cols, &rows))
-			ctd_tasks_resize_pty(c, r->id, exec_id, cols, rows, &e);
-	}
+	/*
+	 * Before any other thread exists: SIGWINCH must be blocked in all of them, or the
+	 * kernel may hand it to the copying thread, which would drop it.
+	 */
+	if (x->tty && container_winch_start(c, r->id, exec_id, &winch, errp) < 0)
+		goto out;
+	/*
+	 * Only now: the shim opens an exec's FIFOs at start, and stdin read to EOF before that
+	 * would be dropped with our end of the FIFO. Output waits in the FIFOs meanwhile.
+	 */
+	if (container_attach_start(&a, errp) < 0)
+		goto out;
 	if (pump.fd >= 0) {
 		pump.address = ctd_address(c);
 		pump.ns = ctd_namespace(c);
@@ -234,6 +247,7 @@ exec_session(struct cli *cli, struct ctd *c, const CtdContainer *r, struct exec_
 	container_attach_finish(&a);
 	ret = (int)(status & 0xff);
 out:
+	container_winch_stop(winch);
 	stdin_pump_release(&pump);
 	if (added && !x->detach) {
 		_cleanup_err_ struct err *e = NULL;

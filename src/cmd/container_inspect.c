@@ -17,6 +17,7 @@
 #include "cmd/image_platforms.h"
 #include "cmd/util.h"
 #include "container/labels.h"
+#include "container/taskinfo.h"
 #include "ctd/snapshots.h"
 #include "image/inspect.h"
 #include "image/store.h"
@@ -52,15 +53,17 @@ label_json(const CtdContainer *r, const char *key)
 }
 
 static json_t *
-state_json(const CtdProcess *task)
+state_json(const CtdContainer *r, const CtdProcess *task, bool oom_killed)
 {
-	enum container_state s = container_state_of(task);
-	bool stopped = task && s == CONTAINER_EXITED;
+	enum container_state s = container_state_rec(r, task);
+	bool stopped = task && (s == CONTAINER_EXITED || s == CONTAINER_RESTARTING);
 
+	/* Docker: a restarting container is Running and Restarting at once. */
 	return json_pack("{s:s, s:b, s:b, s:b, s:b, s:b, s:I, s:I, s:s, s:o, s:o}", "Status",
-			 container_state_name(s), "Running", s == CONTAINER_RUNNING, "Paused",
+			 container_state_name(s), "Running",
+			 s == CONTAINER_RUNNING || s == CONTAINER_RESTARTING, "Paused",
 			 s == CONTAINER_PAUSED, "Restarting", s == CONTAINER_RESTARTING, "OOMKilled",
-			 false, "Dead", false, "Pid",
+			 oom_killed, "Dead", false, "Pid",
 			 (json_int_t)(task && !stopped ? task->pid : 0), "ExitCode",
 			 (json_int_t)(stopped ? task->exit_status : 0), "Error", "", "StartedAt",
 			 time_json(task ? container_started_at(task) : 0, 0), "FinishedAt",
@@ -352,6 +355,30 @@ network_settings(struct cmd_ctr *x, const CtdContainer *r)
 	return out;
 }
 
+static const char *
+cgroups_path(json_t *spec)
+{
+	return json_string_value(json_object_get(json_object_get(spec, "linux"), "cgroupsPath"));
+}
+
+/* Docker lists the exec processes still running, and null (not []) when there are none. */
+static json_t *
+exec_ids_json(struct ctd *c, const CtdContainer *r, const CtdProcess *task)
+{
+	_cleanup_strv_ struct strv ids = STRV_INIT;
+	_cleanup_err_ struct err *e = NULL;
+	enum container_state s = container_state_of(task);
+	json_t *a;
+
+	if ((s != CONTAINER_RUNNING && s != CONTAINER_PAUSED) ||
+	    container_exec_ids(c, r->id, &ids, &e) < 0 || !ids.n)
+		return json_null();
+	a = json_array();
+	for (size_t i = 0; i < ids.n; i++)
+		json_array_append_new(a, json_string(ids.v[i]));
+	return a;
+}
+
 /* The inspect object of r. *ret is new. */
 static int
 container_json(struct cmd_ctr *x, const CtdContainer *r, bool size, json_t **ret,
@@ -396,7 +423,8 @@ container_json(struct cmd_ctr *x, const CtdContainer *r, bool size, json_t **ret
 	json_object_set_new(o, "Args", json_array());
 	for (size_t i = 1; i < json_array_size(args); i++)
 		json_array_append(json_object_get(o, "Args"), json_array_get(args, i));
-	json_object_set_new(o, "State", state_json(task));
+	json_object_set_new(o, "State",
+			    state_json(r, task, task && container_oom_killed(cgroups_path(spec))));
 	json_object_set_new(o, "Image", str_or_empty(r->image));
 	json_object_set_new(o, "ResolvConfPath", json_string(resolv));
 	json_object_set_new(o, "HostnamePath", json_string(hostname));
@@ -411,7 +439,7 @@ container_json(struct cmd_ctr *x, const CtdContainer *r, bool size, json_t **ret
 	json_object_set_new(o, "ProcessLabel", json_string(""));
 	json_object_set_new(o, "AppArmorProfile",
 			    str_or_empty(json_string_value(json_object_get(proc, "apparmorProfile"))));
-	json_object_set_new(o, "ExecIDs", json_null());
+	json_object_set_new(o, "ExecIDs", exec_ids_json(c, r, task));
 	json_object_set_new(o, "HostConfig", host_config(r, spec, have_lc ? &lc : NULL));
 	json_object_set_new(o, "GraphDriver", graph_driver(c, r));
 	if (size)

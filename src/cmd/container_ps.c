@@ -1,7 +1,7 @@
 /*
- * nerdc ps / container ls: one containers List and one tasks List per listing, whatever the
- * number of containers; the command comes from the spec's process.args without decoding the
- * whole spec.
+ * nerdc ps / container ls: one containers ListStream and one tasks List per listing, whatever
+ * the number of containers, each record filtered and formatted as it arrives; the command
+ * comes from the spec's process.args without decoding the whole spec.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +19,9 @@
 #include "cmd/container_common.h"
 #include "cmd/util.h"
 #include "container/labels.h"
+#include "ctd/containers.h"
 #include "ctd/snapshots.h"
+#include "ctd/tasks.h"
 #include "base/banned.h"
 
 static const struct fmt_header ps_headers[] = {
@@ -31,57 +33,16 @@ static const struct fmt_header ps_headers[] = {
 };
 
 #define PS_DEFAULT "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
+/* Docker's default table with --size: a SIZE column at the end. */
+#define PS_DEFAULT_SIZE PS_DEFAULT "\t{{.Size}}"
 
-/* End of the JSON value (array or string) starting at p, or NULL; strings honoured. */
-static const char *
-json_value_end(const char *p, const char *end)
-{
-	int depth = 0, in_str = 0;
-
-	for (; p < end; p++) {
-		if (in_str) {
-			if (*p == '\\')
-				p++;
-			else if (*p == '"')
-				in_str = 0;
-			continue;
-		}
-		if (*p == '"')
-			in_str = 1;
-		else if (*p == '[' || *p == '{')
-			depth++;
-		else if ((*p == ']' || *p == '}') && --depth == 0)
-			return p + 1;
-	}
-	return NULL;
-}
-
-/* process.args of a spec, joined by spaces (Docker's Command), without parsing the rest. */
+/* process.args of the record's spec joined by spaces (Docker's Command), "" without one. */
 static char *
 spec_command(const CtdContainer *r)
 {
-	const char *data, *end, *p, *q;
-	_cleanup_json_ json_t *args = NULL;
-	_cleanup_buf_ struct buf b = BUF_INIT;
-	size_t i;
-	json_t *a;
+	char *cmd = r->spec ? ctd_spec_command(r->spec->value.data, r->spec->value.len) : NULL;
 
-	if (!r->spec || !r->spec->value.len)
-		return xstrdup("");
-	data = (const char *)r->spec->value.data;
-	end = data + r->spec->value.len;
-	p = memmem(data, r->spec->value.len, "\"process\":", 10);
-	if (p)
-		p = memmem(p, (size_t)(end - p), "\"args\":", 7);
-	if (!p || !(p = memchr(p, '[', (size_t)(end - p))) || !(q = json_value_end(p, end)))
-		return xstrdup("");
-	args = json_loadb(p, (size_t)(q - p), 0, NULL);
-	json_array_foreach(args, i, a) {
-		if (i)
-			buf_addch(&b, ' ');
-		buf_adds(&b, json_string_value(a) ? json_string_value(a) : "");
-	}
-	return buf_detach(&b, NULL);
+	return cmd ? cmd : xstrdup("");
 }
 
 /* Go's strconv.Quote for the printable ASCII commands shells produce, \u escapes otherwise. */
@@ -185,18 +146,18 @@ ps_filters_release(struct ps_filters *f)
 }
 
 static int
-created_of(struct cmd_ctr *x, const char *ref, int64_t *ret, struct err **errp)
+created_of(struct ctd *c, const char *ref, int64_t *ret, struct err **errp)
 {
 	_cleanup_(ctd_msg_freep) CtdContainer *r = NULL;
 
-	if (container_find(x->env.c, ref, &r, errp) < 0)
+	if (container_find(c, ref, &r, errp) < 0)
 		return -1;
 	*ret = created_ns(r);
 	return 0;
 }
 
 static int
-parse_filters(struct cmd_ctr *x, const struct strv *in, struct ps_filters *f,
+parse_filters(struct ctd *c, const struct strv *in, struct ps_filters *f,
 	      struct err **errp)
 {
 	static const char *const states[] = { "created", "restarting", "running", "removing",
@@ -235,10 +196,10 @@ parse_filters(struct cmd_ctr *x, const struct strv *in, struct ps_filters *f,
 				return err_set(errp, ERR_INVALID, "invalid filter 'exited=%s'", v);
 			f->exited_set = true;
 		} else if (KEY("before")) {
-			if (created_of(x, v, &f->before, errp) < 0)
+			if (created_of(c, v, &f->before, errp) < 0)
 				return -1;
 		} else if (KEY("since")) {
-			if (created_of(x, v, &f->since, errp) < 0)
+			if (created_of(c, v, &f->since, errp) < 0)
 				return -1;
 		} else {
 			return err_set(errp, ERR_INVALID, "Invalid filter '%.*s'", (int)kl, kv);
@@ -347,96 +308,240 @@ status_text(const CtdProcess *t, enum container_state s, int64_t created, int64_
 		snprintf(out, n, s == CONTAINER_PAUSED ? "Up %s (Paused)" : "Up %s", d);
 		return;
 	case CONTAINER_EXITED:
-		at = container_exited_at(t);
-		human_duration(now - at, d, sizeof(d));
-		snprintf(out, n, "Exited (%u) %s ago", t->exit_status, d);
+	case CONTAINER_RESTARTING:
+		at = t ? container_exited_at(t) : 0;
+		human_duration(at ? now - at : 0, d, sizeof(d));
+		snprintf(out, n, s == CONTAINER_EXITED ? "Exited (%u) %s ago" : "Restarting (%u) %s ago",
+			 t ? t->exit_status : 0, d);
 		return;
 	default:
 		snprintf(out, n, "Created");
 	}
 }
 
+/*
+ * A listed container: its id and creation time, and either its row or, until the row is
+ * made, its record (spec dropped) and command.
+ */
+struct rec {
+	char *id;
+	int64_t created;	/* ns */
+	CtdContainer *r;
+	char *cmd;
+	json_t *row;
+};
+
 static int
 cmp_created_desc(const void *a, const void *b)
 {
-	const CtdContainer *x = *(CtdContainer *const *)a, *y = *(CtdContainer *const *)b;
-	int64_t tx = created_ns(x), ty = created_ns(y);
+	const struct rec *x = a, *y = b;
 
-	return tx < ty ? 1 : tx > ty ? -1 : strcmp(x->id, y->id);
+	return x->created < y->created ? 1 : x->created > y->created ? -1 : strcmp(x->id, y->id);
 }
 
+static int
+cmp_task_id(const void *a, const void *b)
+{
+	return strcmp((*(CtdProcess *const *)a)->id, (*(CtdProcess *const *)b)->id);
+}
+
+/* The task of container id in tasks sorted by cmp_task_id, or NULL. */
 static const CtdProcess *
 task_of(const CtdTaskList *tasks, const char *id)
 {
-	for (size_t j = 0; j < tasks->n_tasks; j++)
-		if (strcmp(tasks->tasks[j]->id, id) == 0)
-			return tasks->tasks[j];
-	return NULL;
+	CtdProcess key = { .id = (char *)id }, *k = &key, **t;
+
+	if (!tasks->n_tasks)
+		return NULL;
+	t = bsearch(&k, tasks->tasks, tasks->n_tasks, sizeof(*tasks->tasks), cmp_task_id);
+	return t ? *t : NULL;
 }
 
-static json_t *
-row_of(struct cmd_ctr *x, const CtdContainer *r, const CtdProcess *t, enum container_state s,
-       bool no_trunc, bool size, int64_t now)
+static void
+row_set(json_t *row, const char *key, const char *v)
 {
-	_cleanup_free_ char *cmd = spec_command(r), *shown = NULL, *quoted = NULL;
+	json_object_set_new(row, key, json_string(v));
+}
+
+/*
+ * One row: all_fields false builds only the columns of PS_DEFAULT, all the default table
+ * shows; the keys keep one order either way ({{json .}} prints them as set).
+ */
+static json_t *
+row_of(struct ctd *c, const CtdContainer *r, const char *cmd, const CtdProcess *t,
+       enum container_state s, bool no_trunc, bool size, bool all_fields, int64_t now)
+{
+	_cleanup_free_ char *shown = NULL, *quoted = NULL;
 	_cleanup_buf_ struct buf ports = BUF_INIT, labels = BUF_INIT;
-	char status[96], ago[96], at[64], sz[64] = "";
+	char status[96], ago[96], at[64] = "", sz[64] = "";
 	int64_t created = r->created_at ? r->created_at->seconds : 0;
-	const char *nets = container_label(r, LABEL_NETWORKS);
-	const char *platform = container_label(r, LABEL_PLATFORM);
+	const char *nets = NULL, *platform = NULL;
+	json_t *row = json_object();
 
 	shown = no_trunc ? xstrdup(cmd) : ellipsis(cmd, 20);
 	quoted = go_quote(shown);
 	status_text(t, s, created, now, status, sizeof(status));
 	human_ago(created, ago, sizeof(ago));
-	created_at(created, at, sizeof(at));
 	format_ports(container_label(r, LABEL_PORTS), &ports);
-	for (size_t i = 0; i < r->n_labels; i++)
-		buf_addf(&labels, "%s%s=%s", i ? "," : "", r->labels[i]->key, r->labels[i]->value);
+	if (all_fields) {
+		nets = container_label(r, LABEL_NETWORKS);
+		platform = container_label(r, LABEL_PLATFORM);
+		created_at(created, at, sizeof(at));
+		for (size_t i = 0; i < r->n_labels; i++)
+			buf_addf(&labels, "%s%s=%s", i ? "," : "", r->labels[i]->key,
+				 r->labels[i]->value);
+	}
 	if (size) {
 		int64_t bytes = 0;
 
 		if (r->snapshot_key && *r->snapshot_key)
-			ctd_snapshots_usage(x->env.c, r->snapshotter, r->snapshot_key, &bytes, NULL,
-					    NULL);
+			ctd_snapshots_usage(c, r->snapshotter, r->snapshot_key, &bytes, NULL, NULL);
 		human_size((double)bytes, sz, sizeof(sz));
 	}
-	return json_pack("{s:s%, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
-			 "s:s}",
-			 "ID", r->id, no_trunc ? strlen(r->id) : strnlen(r->id, 12),
-			 "Image", r->image ? r->image : "",
-			 "Command", quoted, "CreatedAt", at, "RunningFor", ago, "Ports", ports.data,
-			 "State", container_state_name(s), "Status", status, "Size", sz, "Names",
-			 container_name(r), "Labels", labels.data, "Mounts", "", "Networks",
-			 nets ? nets : "", "LocalVolumes", "0", "Platform",
-			 platform ? platform : "");
+	json_object_set_new(row, "ID", json_stringn(r->id, no_trunc ? strlen(r->id)
+								 : strnlen(r->id, 12)));
+	row_set(row, "Image", r->image ? r->image : "");
+	row_set(row, "Command", quoted);
+	if (all_fields)
+		row_set(row, "CreatedAt", at);
+	row_set(row, "RunningFor", ago);
+	row_set(row, "Ports", ports.data);
+	if (all_fields)
+		row_set(row, "State", container_state_name(s));
+	row_set(row, "Status", status);
+	if (all_fields)
+		row_set(row, "Size", sz);
+	row_set(row, "Names", container_name(r));
+	if (all_fields) {
+		row_set(row, "Labels", labels.data);
+		row_set(row, "Mounts", "");
+		row_set(row, "Networks", nets ? nets : "");
+		row_set(row, "LocalVolumes", "0");
+		row_set(row, "Platform", platform ? platform : "");
+	}
+	return row;
+}
+
+/* What a listing shows, and the records it keeps. */
+struct ps {
+	struct ctd *c;
+	struct ps_filters pf;
+	bool all, quiet, no_trunc, size, all_fields;
+	bool eager;	/* rows made as records arrive (not with -n or --size: see ps_row) */
+	int64_t now;
+	CtdTaskList *tasks;	/* sorted by cmp_task_id */
+	struct rec *v;
+	size_t n, alloc;
+};
+
+static void
+ps_release(struct ps *ps)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		free(ps->v[i].id);
+		ctd_msg_free(ps->v[i].r);
+		free(ps->v[i].cmd);
+		json_decref(ps->v[i].row);
+	}
+	free(ps->v);
+	ctd_msg_free(ps->tasks);
+	ps_filters_release(&ps->pf);
+}
+
+/* x's row, made now if not yet; the record and command go once it is made. */
+static json_t *
+ps_row(struct ps *ps, struct rec *x)
+{
+	const CtdProcess *t;
+
+	if (x->row)
+		return x->row;
+	t = task_of(ps->tasks, x->id);
+	x->row = row_of(ps->c, x->r, x->cmd, t, container_state_rec(x->r, t), ps->no_trunc, ps->size,
+			ps->all_fields, ps->now);
+	ctd_msg_free(TAKE_PTR(x->r));
+	free(TAKE_PTR(x->cmd));
+	return x->row;
+}
+
+/* Keeps r (taking it) if it passes the filters. */
+static void
+ps_take(struct ps *ps, CtdContainer *r)
+{
+	const CtdProcess *t = task_of(ps->tasks, r->id);
+	enum container_state s = container_state_rec(r, t);
+	struct rec *x;
+
+	/* Docker lists restarting containers among the running ones. */
+	if ((!ps->all && s != CONTAINER_RUNNING && s != CONTAINER_PAUSED &&
+	     s != CONTAINER_RESTARTING && !ps->pf.status.n) ||
+	    !filter_match(&ps->pf, r, t, s)) {
+		ctd_msg_free(r);
+		return;
+	}
+	XGROW(ps->v, ps->alloc, ps->n + 1);
+	x = &ps->v[ps->n++];
+	*x = (struct rec){ .id = xstrdup(r->id), .created = created_ns(r), .r = r };
+	if (ps->quiet) {
+		ctd_msg_free(TAKE_PTR(x->r));
+		return;
+	}
+	/* The spec is most of a record (10 KB for nerdc's own): read the command, drop it. */
+	x->cmd = spec_command(r);
+	ctd_msg_free(r->spec);
+	r->spec = NULL;
+	/* --size costs a call per row, and -n shows only some: those wait for ps_row. */
+	if (ps->eager)
+		ps_row(ps, x);
+}
+
+/*
+ * Lists, filters and formats as records arrive: the ListStream request goes out first, so
+ * containerd streams records while the tasks List makes its round trip, and each record is
+ * done with while the next ones are on their way. One ListStream and one tasks List,
+ * whatever the number of containers.
+ */
+static int
+ps_list(struct ps *ps, struct err **errp)
+{
+	_cleanup_(ctd_containers_iter_freep) struct ctd_containers_iter *it = NULL;
+	CtdContainer *r;
+	int rc;
+
+	if (ctd_containers_list_open(ps->c, NULL, &it, errp) < 0 ||
+	    ctd_tasks_list(ps->c, NULL, &ps->tasks, errp) < 0)
+		return -1;
+	if (ps->tasks->n_tasks)
+		qsort(ps->tasks->tasks, ps->tasks->n_tasks, sizeof(ps->tasks->tasks[0]),
+		      cmp_task_id);
+	while ((rc = ctd_containers_list_next(it, &r, errp)) > 0)
+		ps_take(ps, r);
+	if (rc == 0 && ps->n)
+		qsort(ps->v, ps->n, sizeof(ps->v[0]), cmp_created_desc);
+	return rc;
 }
 
 CMD(ps)
 {
-	bool all = false, quiet = false, latest = false, no_trunc = false, size = false;
+	bool latest = false;
 	int last = -1;
 	const char *format = NULL;
 	struct strv filter_args = STRV_INIT;
+	struct ps ps = { .now = (int64_t)time(NULL) };
 	struct opt opts[] = {
-		OPT_BOOL('a', "all", &all, "Show all containers (default shows just running)"),
+		OPT_BOOL('a', "all", &ps.all, "Show all containers (default shows just running)"),
 		OPT_STRINGS('f', "filter", &filter_args, "filter", "Filter output based on conditions provided"),
 		OPT_STRING(0, "format", &format, "string", "Pretty-print containers using a Go template"),
 		OPT_BOOL('l', "latest", &latest, "Show the latest created container (includes all states)"),
 		OPT_INT_D('n', "last", &last, "Show n last created containers (includes all states)", "-1"),
-		OPT_BOOL(0, "no-trunc", &no_trunc, "Don't truncate output"),
-		OPT_BOOL('q', "quiet", &quiet, "Only display container IDs"),
-		OPT_BOOL('s', "size", &size, "Display total file sizes"),
+		OPT_BOOL(0, "no-trunc", &ps.no_trunc, "Don't truncate output"),
+		OPT_BOOL('q', "quiet", &ps.quiet, "Only display container IDs"),
+		OPT_BOOL('s', "size", &ps.size, "Display total file sizes"),
 		OPT_END(),
 	};
-	struct ps_filters pf = { 0 };
-	struct cmd_ctr x = { 0 };
 	_cleanup_err_ struct err *err = NULL;
-	_cleanup_(ctd_msg_freep) CtdContainerList *l = NULL;
-	_cleanup_(ctd_msg_freep) CtdTaskList *tasks = NULL;
 	_cleanup_fmt_ struct fmt *f = NULL;
-	int64_t now = (int64_t)time(NULL);
-	int rc = 0, shown = 0;
+	int rc = 0;
 
 	argc = opt_parse_cmd(cli, &(struct cmd_help){ NULL, "ps [OPTIONS]", "List containers",
 						      NULL, 0 },
@@ -448,32 +553,19 @@ CMD(ps)
 	if (latest)
 		last = 1;
 	if (last > 0)
-		all = true;
-	if (cmd_ctr_init(cli, &x, &err) < 0 || parse_filters(&x, &filter_args, &pf, &err) < 0 ||
-	    ctd_containers_list(x.env.c, NULL, &l, &err) < 0 ||
-	    ctd_tasks_list(x.env.c, NULL, &tasks, &err) < 0)
+		ps.all = true;
+	/* fmt_begin's rule for "the default table"; --size asks for its column. */
+	ps.all_fields = ps.size || (format && *format && strcmp(format, "table") != 0);
+	ps.eager = last < 0 && !ps.size;
+	if (!(ps.c = cli_ctd(cli, &err)) || parse_filters(ps.c, &filter_args, &ps.pf, &err) < 0 ||
+	    (!ps.quiet && fmt_begin(format, ps.size ? PS_DEFAULT_SIZE : PS_DEFAULT, ps_headers,
+				    stdout, &f, &err) < 0) ||
+	    ps_list(&ps, &err) < 0)
 		goto fail;
-	if (!quiet && fmt_begin(format, PS_DEFAULT, ps_headers, stdout, &f, &err) < 0)
-		goto fail;
-	if (l->n_containers)
-		qsort(l->containers, l->n_containers, sizeof(l->containers[0]), cmp_created_desc);
-	for (size_t i = 0; i < l->n_containers && (last < 0 || shown < last); i++) {
-		const CtdContainer *r = l->containers[i];
-		const CtdProcess *t = task_of(tasks, r->id);
-		enum container_state s = container_state_of(t);
-		_cleanup_json_ json_t *row = NULL;
-
-		if (!all && s != CONTAINER_RUNNING && s != CONTAINER_PAUSED && !pf.status.n)
-			continue;
-		if (!filter_match(&pf, r, t, s))
-			continue;
-		shown++;
-		if (quiet) {
-			printf("%.*s\n", no_trunc ? 64 : 12, r->id);
-			continue;
-		}
-		row = row_of(&x, r, t, s, no_trunc, size, now);
-		if (fmt_row(f, row, &err) < 0)
+	for (size_t i = 0; i < ps.n && (last < 0 || i < (size_t)last); i++) {
+		if (ps.quiet)
+			printf("%.*s\n", ps.no_trunc ? 64 : 12, ps.v[i].id);
+		else if (fmt_row(f, ps_row(&ps, &ps.v[i]), &err) < 0)
 			goto fail;
 	}
 	if (f && fmt_end(TAKE_PTR(f), &err) < 0)
@@ -483,7 +575,6 @@ fail:
 	rc = cmd_fail(cli, err);
 out:
 	strv_release(&filter_args);
-	ps_filters_release(&pf);
-	cmd_ctr_release(&x);
+	ps_release(&ps);
 	return rc;
 }

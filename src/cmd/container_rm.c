@@ -5,6 +5,7 @@
 #include "cli/opt.h"
 #include "cmd/cmd.h"
 #include "cmd/container_common.h"
+#include "cmd/prune_filter.h"
 #include "container/volumes.h"
 #include "ctd/tasks.h"
 #include "base/banned.h"
@@ -47,12 +48,25 @@ CMD(rm)
 	return r;
 }
 
+static const char *
+record_label(const void *obj, const char *key)
+{
+	return container_label(obj, key);
+}
+
+static int64_t
+record_created_ns(const CtdContainer *r)
+{
+	return r->created_at ? r->created_at->seconds * 1000000000LL + r->created_at->nanos : 0;
+}
+
 CMD(container_prune)
 {
 	bool force = false;
-	struct strv filters = STRV_INIT;
+	_cleanup_strv_ struct strv filters = STRV_INIT;
 	struct opt opts[] = {
-		OPT_STRINGS(0, "filter", &filters, "filter", "Provide filter values (e.g. 'until=<timestamp>')"),
+		OPT_CALLBACK(0, "filter", &filters, "filter",
+			     "Provide filter values (e.g. 'until=<timestamp>')", prune_filter_opt),
 		OPT_BOOL('f', "force", &force, "Do not prompt for confirmation"),
 		OPT_END(),
 	};
@@ -60,20 +74,16 @@ CMD(container_prune)
 	_cleanup_err_ struct err *err = NULL;
 	_cleanup_(ctd_msg_freep) CtdContainerList *l = NULL;
 	_cleanup_(ctd_msg_freep) CtdTaskList *tasks = NULL;
+	_cleanup_(prune_filter_release) struct prune_filter pf = PRUNE_FILTER_INIT;
 	bool header = false;
 	int rc = 0;
 
 	argc = opt_parse(cli, opts, argc, argv, "prune [OPTIONS]", "Remove all stopped containers",
 			 0, OPT_PARSE_NO_ARGS);
-	if (argc < 0) {
-		strv_release(&filters);
+	if (argc < 0)
 		return opt_exit_code(argc);
-	}
-	if (filters.n) {
-		strv_release(&filters);
-		err_set(&err, ERR_UNIMPLEMENTED, "container prune --filter: not implemented yet");
+	if (prune_filter_parse(&filters, PRUNE_UNTIL | PRUNE_LABEL, &pf, &err) < 0)
 		return cmd_fail(cli, err);
-	}
 	if (!force) {
 		char line[16] = "";
 
@@ -97,7 +107,8 @@ CMD(container_prune)
 			if (strcmp(tasks->tasks[j]->id, r->id) == 0)
 				t = tasks->tasks[j];
 		s = container_state_of(t);
-		if (s == CONTAINER_RUNNING || s == CONTAINER_PAUSED)
+		if (s == CONTAINER_RUNNING || s == CONTAINER_PAUSED ||
+		    !prune_filter_match(&pf, record_created_ns(r), record_label, r))
 			continue;
 		if (container_remove(&x.env, r, false, &e) < 0) {
 			rc = cmd_fail(cli, e);

@@ -402,12 +402,6 @@ finish_flags(struct run_flags *f, bool is_run, char **args, int n_args, struct e
 		return err_set(errp, ERR_INVALID,
 			       "invalid pull option: \"%s\": must be one of \"always\", \"missing\", or \"never\"",
 			       f->pull);
-	if (is_run && f->detach && f->rm)
-		return err_set(errp, ERR_UNIMPLEMENTED,
-			       "--rm with --detach: not implemented yet (no daemon removes the container when it exits)");
-	if (is_run && f->detach && f->interactive && !f->tty)
-		return err_set(errp, ERR_UNIMPLEMENTED,
-			       "-d with -i and without -t: not implemented yet (stdin cannot be attached later)");
 	for (size_t i = 0; i < f->attach.n; i++) {
 		const char *s = f->attach.v[i];
 
@@ -423,6 +417,8 @@ finish_flags(struct run_flags *f, bool is_run, char **args, int n_args, struct e
 	oo->entrypoint = f->entrypoint;
 	oo->entrypoint_set = f->entrypoint_set;
 	oo->terminal = f->tty;
+	if (f->tty && !f->detach)
+		container_tty_size(&oo->console_width, &oo->console_height);
 	f->co.auto_remove = f->rm;
 	return 0;
 }
@@ -556,6 +552,22 @@ do_run(struct cli *cli, int argc, char **argv, bool is_run)
 		goto fail;
 	}
 	if (!is_run) {
+		printf("%s\n", rec->id);
+		goto out;
+	}
+	if (f.detach && f.interactive) {
+		/* Docker keeps the stdin of `run -d -i` open for a later attach: a keeper holds it. */
+		struct cmd_fg fg = {
+			.stdin_open = true,
+			.tty = f.tty,
+			.want_stdout = true,
+			.want_stderr = true,
+			.pidfile = f.co.pidfile,
+			.detach = true,
+		};
+
+		if (cmd_ctr_foreground(&x, rec, &fg, &err) < 0)
+			goto fail_started;
 		printf("%s\n", rec->id);
 		goto out;
 	}

@@ -38,9 +38,11 @@ start_attached(struct cli *cli, struct cmd_ctr *x, const char *arg, bool interac
 	if (ctd_tasks_get(x->env.c, r->id, NULL, &t, &err) == 0) {
 		if (container_state_of(t) == CONTAINER_RUNNING ||
 		    container_state_of(t) == CONTAINER_PAUSED) {
-			err_set(&err, ERR_UNIMPLEMENTED,
-				"start -a of a running container (attach): not implemented yet");
-			return cmd_fail(cli, err);
+			/* Docker attaches to a container that runs already. */
+			struct cmd_attach o = { detach_keys, interactive, true };
+
+			status = cmd_ctr_attach(x, r, &o, &err);
+			return status < 0 ? cmd_fail(cli, err) : status;
 		}
 		if (container_delete_task(&x->env, r->id, NULL, &err) < 0)
 			return cmd_fail(cli, err);

@@ -4,6 +4,7 @@
 #include "cli/opt.h"
 #include "cmd/cmd.h"
 #include "cmd/container_common.h"
+#include "container/restart.h"
 #include "oci/spec.h"
 #include "base/banned.h"
 
@@ -116,7 +117,7 @@ do_pause(struct cmd_ctr *x, const CtdContainer *r, const char *arg, void *data,
 			       r->id);
 	if (!pause && s != CONTAINER_PAUSED)
 		return err_set(errp, ERR_PRECONDITION, "Container %s is not paused", r->id);
-	return pause ? ctd_tasks_pause(x->env.c, r->id, errp) : ctd_tasks_resume(x->env.c, r->id, errp);
+	return container_pause(&x->env, r, pause, errp);
 }
 
 static int
@@ -161,16 +162,17 @@ do_wait(struct cmd_ctr *x, const CtdContainer *r, const char *arg, void *data,
 	(void)arg;
 	(void)data;
 	if (ctd_tasks_get(x->env.c, r->id, NULL, &t, errp) < 0) {
-		/* No task: a created container never ran; Docker waits for it to run and stop. */
 		if (!err_is(errp, ERR_NOT_FOUND))
 			return -1;
 		err_clear(errp);
-		return err_set(errp, ERR_UNIMPLEMENTED,
-			       "wait for a container that was never started (%s): not implemented yet",
-			       r->id);
-	}
-	if (ctd_tasks_wait(x->env.c, r->id, NULL, &status, NULL, errp) < 0)
+		/*
+		 * No task: the container never ran (or its start failed). Docker 20.10's wait
+		 * means "not running" and answers at once with State.ExitCode, 0 for a created
+		 * container: it does not wait for a later start (measured on dockerd 20.10.24).
+		 */
+	} else if (ctd_tasks_wait(x->env.c, r->id, NULL, &status, NULL, errp) < 0) {
 		return -1;
+	}
 	printf("%u\n", status);
 	return 0;
 }

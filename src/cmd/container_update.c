@@ -13,6 +13,8 @@
 #include "cmd/cmd.h"
 #include "cmd/container_common.h"
 #include "container/labels.h"
+#include "container/restart.h"
+#include "logging/logging.h"
 #include "oci/spec.h"
 #include "base/banned.h"
 
@@ -90,25 +92,66 @@ updated_spec(const CtdContainer *r, json_t *add, json_t **ret_resources, struct 
 	return spec;
 }
 
+/* Labels with a value, or deleted (value NULL), one Update call each. */
+static int
+set_labels(struct cmd_ctr *x, const char *id, const char *const *kv, size_t n,
+	   struct err **errp)
+{
+	for (size_t i = 0; i < n; i += 2)
+		if (container_set_label(&x->env, id, kv[i], kv[i + 1], errp) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * Docker's update --restart: the policy applies from now on if the container runs, from
+ * its next start otherwise (an exited container is not started by it).
+ */
 static int
 set_restart(struct cmd_ctr *x, const CtdContainer *r, const char *policy, struct err **errp)
 {
+	_cleanup_(ctd_msg_freep) CtdProcess *task = NULL;
+	_cleanup_err_ struct err *e = NULL;
 	const char *uri = container_label(r, LABEL_LOG_URI);
+	const char *auto_rm = container_label(r, LABEL_AUTO_REMOVE);
+	struct restart_policy p;
+	bool native, running;
 
-	if (!strcmp(policy, "no") || !*policy)
-		return container_set_label(&x->env, r->id, LABEL_RESTART_STATUS, NULL, errp) < 0 ||
-		       container_set_label(&x->env, r->id, LABEL_RESTART_LOGURI, NULL, errp) < 0
-		       ? -1 : 0;
-	if (strcmp(policy, "always") && strcmp(policy, "unless-stopped")) {
-		if (!strncmp(policy, "on-failure", 10) && (!policy[10] || policy[10] == ':'))
-			return err_set(errp, ERR_UNIMPLEMENTED,
-				       "--restart=%s: not implemented yet (containerd 1.6's restart monitor only restarts always)",
-				       policy);
-		return err_set(errp, ERR_INVALID, "invalid restart policy %s", policy);
-	}
-	if (uri && container_set_label(&x->env, r->id, LABEL_RESTART_LOGURI, uri, errp) < 0)
+	if (restart_policy_parse(policy, &p, errp) < 0)
 		return -1;
-	return container_set_label(&x->env, r->id, LABEL_RESTART_STATUS, "running", errp);
+	if (auto_rm && !strcmp(auto_rm, "true") && p.kind != RESTART_NO)
+		return err_set(errp, ERR_INVALID,
+			       "Restart policy cannot be updated because AutoRemove is enabled for the container");
+	if (p.kind == RESTART_NO) {
+		const char *kv[] = { LABEL_RESTART_STATUS, NULL, LABEL_RESTART_LOGURI, NULL,
+				     LABEL_RESTART_POLICY, NULL };
+
+		return set_labels(x, r->id, kv, ARRAY_SIZE(kv), errp);
+	}
+	if (restart_monitor_has_policies(x->env.c, &native, errp) < 0)
+		return -1;
+	if (!native) {
+		_cleanup_strv_ struct strv argv = STRV_INIT;
+
+		/* The exit hook is started by the logging process. */
+		if (!uri)
+			return err_set(errp, ERR_UNIMPLEMENTED,
+				       "--restart=%s for a container without a logging process (--log-driver none): not implemented yet",
+				       policy);
+		restart_exit_hook_argv(&x->env, r->id, &argv);
+		if (exit_hook_write(x->store, x->env.ns, r->id, argv.v, errp) < 0)
+			return -1;
+	}
+	if (ctd_tasks_get(x->env.c, r->id, NULL, &task, &e) < 0 && !err_is(&e, ERR_NOT_FOUND))
+		return err_move(errp, &e);
+	running = task && (container_state_of(task) == CONTAINER_RUNNING ||
+			   container_state_of(task) == CONTAINER_PAUSED);
+	{
+		const char *kv[] = { LABEL_RESTART_LOGURI, uri, LABEL_RESTART_POLICY, policy,
+				     LABEL_RESTART_STATUS, running ? "running" : "stopped" };
+
+		return set_labels(x, r->id, kv, ARRAY_SIZE(kv), errp);
+	}
 }
 
 static int

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 #include <jansson.h>
@@ -11,6 +12,7 @@
 #include "cli/opt.h"
 #include "cmd/cmd.h"
 #include "cmd/pbjson.h"
+#include "cmd/prune_filter.h"
 #include "cmd/util.h"
 #include "container/container.h"
 #include "ctd/events.h"
@@ -171,21 +173,67 @@ on_signal(int sig)
 	_exit(0);
 }
 
+/* A time within this of now counts as now (the command line took a moment to arrive). */
+#define EVENTS_SLACK_NS 1000000000LL
+
+/*
+ * --since/--until as Docker's client reads them, then what containerd allows: it keeps no
+ * event history, so a window that starts (or ends) in the past cannot be shown honestly.
+ */
+static int
+parse_window(const char *since, const char *until, int64_t now, struct docker_time *s,
+	     struct docker_time *u, struct err **errp)
+{
+	if ((since && docker_time_parse(since, now, s, errp) < 0) ||
+	    (until && docker_time_parse(until, now, u, errp) < 0))
+		return -1;
+	if (since && until && s->ns > u->ns)
+		return err_set(errp, ERR_INVALID,
+			       "`since` time (%s) cannot be after `until` time (%s)", s->text,
+			       u->text);
+	if (since && s->ns < now - EVENTS_SLACK_NS)
+		return err_set(errp, ERR_UNIMPLEMENTED,
+			       "events --since in the past: containerd keeps no event history");
+	if (until && u->ns < now - EVENTS_SLACK_NS)
+		return err_set(errp, ERR_UNIMPLEMENTED,
+			       "events --until in the past: containerd keeps no event history");
+	return 0;
+}
+
+/* Ends the process (exit 0, as Docker at --until) when the clock reaches until_ns. */
+static void
+arm_until(int64_t until_ns, int64_t now)
+{
+	struct itimerval it = { 0 };
+	int64_t left = until_ns - now;
+
+	if (left < 1000)
+		left = 1000;
+	it.it_value.tv_sec = (time_t)(left / 1000000000LL);
+	it.it_value.tv_usec = (suseconds_t)(left % 1000000000LL / 1000);
+	signal(SIGALRM, on_signal);
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
 CMD(events)
 {
-	const char *format = NULL;
+	const char *format = NULL, *since = NULL, *until = NULL;
 	_cleanup_strv_ struct strv filter_args = STRV_INIT;
 	struct opt opts[] = {
 		OPT_STRINGS('f', "filter", &filter_args, "filter",
 			    "Filter output based on conditions provided"),
 		OPT_STRING(0, "format", &format, "string",
 			   "Format the output using the given Go template"),
+		OPT_STRING(0, "since", &since, "string", "Show all events created since timestamp"),
+		OPT_STRING(0, "until", &until, "string", "Stream events until this timestamp"),
 		OPT_END(),
 	};
 	_cleanup_err_ struct err *err = NULL;
 	_cleanup_(ctd_stream_freep) struct ctd_stream *sub = NULL;
 	_cleanup_strv_ struct strv names = STRV_INIT;
 	struct filters f = { 0 };
+	struct docker_time t_since = { 0 }, t_until = { 0 };
+	int64_t now = docker_time_now();
 	struct ctd *c;
 	int r = 0;
 
@@ -198,9 +246,15 @@ CMD(events)
 		err_set(&err, ERR_INVALID, "unsupported format: \"raw\", \"table\", and \"wide\"");
 		return cmd_fail(cli, err);
 	}
-	if (filters_parse(filter_args.v, &f, &err) < 0) {
+	if (parse_window(since, until, now, &t_since, &t_until, &err) < 0 ||
+	    filters_parse(filter_args.v, &f, &err) < 0) {
 		filters_release(&f);
 		return cmd_fail(cli, err);
+	}
+	/* An until of (about) now: the window is empty. */
+	if (until && t_until.ns <= now) {
+		filters_release(&f);
+		return 0;
 	}
 	c = cli_ctd(cli, &err);
 	if (!c)
@@ -219,6 +273,8 @@ CMD(events)
 		goto fail;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	if (until)
+		arm_until(t_until.ns, docker_time_now());
 	for (;;) {
 		_cleanup_(ctd_msg_freep) CtdEnvelope *env = NULL;
 		_cleanup_json_ json_t *body = NULL;
@@ -227,12 +283,19 @@ CMD(events)
 		const char *cid = NULL, *eid = NULL;
 		char ts[80], tbuf[64];
 		const char *type, *action, *last;
+		int64_t at;
 		int got = ctd_events_recv(sub, &env, &err);
 
 		if (got < 0)
 			goto fail;
 		if (got == 0)
 			break;
+		at = env->timestamp ? env->timestamp->seconds * 1000000000LL + env->timestamp->nanos
+				    : 0;
+		if (until && at > t_until.ns)
+			break;
+		if (since && at < t_since.ns)
+			continue;
 		if (env->event)
 			ev = pbjson_unpack_event(env->event->type_url, env->event->value.data,
 						 env->event->value.len);

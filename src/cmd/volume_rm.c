@@ -6,6 +6,7 @@
 #include "cli/opt.h"
 #include "cmd/cmd.h"
 #include "cmd/net_common.h"
+#include "cmd/prune_filter.h"
 #include "cmd/util.h"
 #include "store/volume.h"
 #include "base/banned.h"
@@ -61,19 +62,29 @@ CMD(volume_rm)
 	return r;
 }
 
+static const char *
+volume_label(const void *obj, const char *key)
+{
+	const struct volume *v = obj;
+
+	return json_string_value(json_object_get(v->labels, key));
+}
+
 CMD(volume_prune)
 {
 	bool force = false, all = false;
 	_cleanup_strv_ struct strv filters = STRV_INIT;
 	struct opt opts[] = {
 		OPT_BOOL('a', "all", &all, "Remove all unused volumes, not just anonymous ones"),
-		OPT_STRINGS(0, "filter", &filters, "filter", "Provide filter values (e.g. 'label=<label>')"),
+		OPT_CALLBACK(0, "filter", &filters, "filter",
+			     "Provide filter values (e.g. 'label=<label>')", prune_filter_opt),
 		OPT_BOOL('f', "force", &force, "Do not prompt for confirmation"),
 		OPT_END(),
 	};
 	_cleanup_err_ struct err *err = NULL;
 	_cleanup_(net_ctx_release) struct net_ctx x;
 	_cleanup_strv_ struct strv used = STRV_INIT;
+	_cleanup_(prune_filter_release) struct prune_filter pf = PRUNE_FILTER_INIT;
 	struct volume **l = NULL;
 	struct ctd *c;
 	long long total = 0;
@@ -86,10 +97,9 @@ CMD(volume_prune)
 			 0, OPT_PARSE_NO_ARGS);
 	if (argc < 0)
 		return opt_exit_code(argc);
-	if (filters.n) {
-		err_set(&err, ERR_UNIMPLEMENTED, "volume prune --filter: not implemented yet");
+	/* Docker 20.10's volume prune takes label filters only. */
+	if (prune_filter_parse(&filters, PRUNE_LABEL, &pf, &err) < 0)
 		return cmd_fail(cli, err);
-	}
 	if (!force && !cmd_confirm(all ? "WARNING! This will remove all local volumes not used by at least one container."
 				       : "WARNING! This will remove anonymous local volumes not used by at least one container."))
 		return 0;
@@ -100,7 +110,8 @@ CMD(volume_prune)
 		_cleanup_err_ struct err *e = NULL;
 		long long sz;
 
-		if (strv_contains(&used, l[i]->name) || (!all && !l[i]->anonymous))
+		if (strv_contains(&used, l[i]->name) || (!all && !l[i]->anonymous) ||
+		    !prune_filter_match(&pf, 0, volume_label, l[i]))
 			continue;
 		sz = volume_size(l[i]);
 		if (volume_remove(x.store, cli->g.ns, l[i]->name, &e) < 0) {

@@ -1,4 +1,5 @@
 /* FIFO-based task IO for foreground containers, the logging tee, raw mode and sig-proxy. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -7,14 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/fs.h"
+#include "base/parse.h"
 #include "base/strv.h"
 #include "base/xalloc.h"
 #include "container/attach.h"
+#include "container/restart.h"
 #include "logging/logging.h"
 #include "base/banned.h"
 
@@ -117,6 +121,7 @@ container_attach_logger(struct container_attach *a, const char *data_store, cons
 {
 	int out[2], errp_[2], ready[2];
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	_cleanup_strv_ struct strv env = STRV_INIT;
 	char *argv[] = { (char *)"nerdc", (char *)LOGGING_MAGIC_ARGV1, (char *)data_store, NULL };
 	int r;
@@ -144,10 +149,24 @@ container_attach_logger(struct container_attach *a, const char *data_store, cons
 	strv_pushf(&env, "CONTAINER_ID=%s", id);
 	strv_pushf(&env, "CONTAINER_NAMESPACE=%s", ns);
 	posix_spawn_file_actions_init(&fa);
+	/*
+	 * Not our stdio: the logger may outlive us (detach), and must not keep a pipe we were
+	 * given open (a shell's $(...) would wait for it).
+	 */
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, out[0], 3);
 	posix_spawn_file_actions_adddup2(&fa, errp_[0], 4);
 	posix_spawn_file_actions_adddup2(&fa, ready[1], 5);
-	r = posix_spawn(&a->logger, "/proc/self/exe", &fa, NULL, argv, env.v);
+	/*
+	 * A session of its own: the terminal's signals (Ctrl-C of a foreground run without -t,
+	 * the hangup when a detached run's terminal goes) are not for it; it ends at EOF.
+	 */
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+	r = posix_spawn(&a->logger, "/proc/self/exe", &fa, &attr, argv, env.v);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	close(out[0]);
 	close(errp_[0]);
@@ -183,6 +202,108 @@ restore_tty(struct container_attach *a)
 	}
 }
 
+/* Closes every descriptor but 0-2 and those in keep (-1 entries ignored). */
+static void
+close_all_but(const int *keep, size_t n)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		int fd = -1;
+		bool kept = parse_int(de->d_name, &fd, NULL) < 0 || fd <= 2 || fd == dirfd(d);
+
+		for (size_t i = 0; i < n && !kept; i++)
+			kept = keep[i] == fd;
+		if (!kept)
+			close(fd);
+	}
+	closedir(d);
+}
+
+/*
+ * In a new child: becomes the keeper (own session, stdio on /dev/null, only the IO
+ * descriptors). Returns 0 in the child, the child's pid in the parent, -1 on failure.
+ */
+static pid_t
+fork_keeper(struct container_attach *a)
+{
+	sigset_t none;
+	pid_t pid = fork();
+	int null;
+
+	if (pid != 0)
+		return pid;
+	setsid();
+	prctl(PR_SET_NAME, "nerdc-io-keeper");
+	sigemptyset(&none);
+	pthread_sigmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		if (null > 2)
+			close(null);
+	}
+	{
+		int keep[] = { a->in_fd, a->out_fd, a->err_fd, a->log_out, a->log_err };
+
+		close_all_but(keep, ARRAY_SIZE(keep));
+	}
+	a->detached = true;
+	a->want_stdout = a->want_stderr = false;
+	a->raw = false;
+	a->logger = 0;	/* the CLI's child, not ours: its lock tells when it is done */
+	return 0;
+}
+
+/* What the logging process under a shim would do at the exit (see restart.h). */
+static void
+keeper_exit_actions(struct container_attach *a)
+{
+	_cleanup_free_ char *hook = exit_hook_path(a->store, a->ns, a->id);
+	struct ctd *c = NULL;
+	uint32_t status = 0;
+
+	if (access(hook, F_OK) < 0)
+		return;
+	if (ctd_connect(a->address, a->ns, &c, NULL) == 0 &&
+	    ctd_tasks_wait(c, a->id, NULL, &status, NULL, NULL) == 0)
+		container_logger_exit(c, a->store, a->ns, a->id, status, NULL);
+	ctd_free(c);
+	exit_hook_spawn(a->store, a->ns, a->id, NULL);
+}
+
+/* The keeper's end: the task's output has all gone to the logger. */
+static _Noreturn void
+keeper_finish(struct container_attach *a)
+{
+	if (a->log_out >= 0)
+		close(a->log_out);
+	if (a->log_err >= 0)
+		close(a->log_err);
+	if (a->store)
+		logging_wait_logger(a->store, a->ns, a->id, 30000, NULL);
+	if (a->in_fd >= 0)
+		close(a->in_fd);
+	if (a->in_path)
+		unlink(a->in_path);
+	if (a->out_path)
+		unlink(a->out_path);
+	if (a->err_path)
+		unlink(a->err_path);
+	if (a->dir)
+		rmdir(a->dir);
+	if (a->store)
+		keeper_exit_actions(a);
+	_exit(0);
+}
+
 /* How many bytes of the detach sequence the input has matched so far. */
 static size_t
 match_detach(struct container_attach *a, size_t matched, const char *buf, size_t n)
@@ -194,8 +315,14 @@ match_detach(struct container_attach *a, size_t matched, const char *buf, size_t
 			matched = (unsigned char)buf[i] == a->detach_keys[0];
 		if (matched == a->n_detach_keys) {
 			restore_tty(a);
-			/* The CLI goes away; the container keeps running (Docker's detach). */
-			_exit(0);
+			/*
+			 * The CLI goes away; the container keeps running (Docker's detach), its
+			 * output still logged and its stdin still open: a keeper takes over
+			 * (attach: the FIFO's owner holds it already).
+			 */
+			if (a->stdin_only || fork_keeper(a) != 0)
+				_exit(0);
+			return 0;
 		}
 	}
 	return matched;
@@ -246,8 +373,8 @@ io_thread(void *arg)
 		struct pollfd p[4] = {
 			{ a->out_fd, POLLIN, 0 },
 			{ a->err_fd, POLLIN, 0 },
-			{ a->in_fd >= 0 && !in_eof && !pend_len ? in : -1, POLLIN, 0 },
-			{ a->in_fd >= 0 && pend_len ? a->in_fd : -1, POLLOUT, 0 },
+			{ a->in_fd >= 0 && !in_eof && !pend_len && !a->detached ? in : -1, POLLIN, 0 },
+			{ a->in_fd >= 0 && pend_len && !a->detached ? a->in_fd : -1, POLLOUT, 0 },
 		};
 
 		if (a->out_fd < 0 && a->err_fd < 0)
@@ -304,10 +431,83 @@ io_thread(void *arg)
 			if (tty_stdin && a->n_detach_keys)
 				matched = match_detach(a, matched, pend, (size_t)n);
 			pend_off = 0;
-			pend_len = (size_t)n;
+			pend_len = a->detached ? 0 : (size_t)n;
 		}
 	}
+	if (a->detached)
+		keeper_finish(a);
 	return NULL;
+}
+
+/* attach: our stdin into the running task's stdin FIFO, detach keys on a terminal. */
+static void *
+stdin_thread(void *arg)
+{
+	struct container_attach *a = arg;
+	bool tty_stdin = a->tty && isatty(STDIN_FILENO);
+	size_t matched = 0;
+	char buf[65536];
+
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* EOF: the container's stdin stays open for the next attach (Docker's). */
+		if (n <= 0)
+			break;
+		if (tty_stdin && a->n_detach_keys)
+			matched = match_detach(a, matched, buf, (size_t)n);
+		if (fs_write_all(a->in_fd, buf, (size_t)n) < 0)
+			break;
+	}
+	return NULL;
+}
+
+int
+container_attach_stdin(struct container_attach *a, const char *fifo, bool tty,
+		       struct err **errp)
+{
+	int r;
+
+	a->tty = tty;
+	a->stdin_only = true;
+	/* Nonblocking: fails (ENXIO) rather than waits when no keeper holds the other end. */
+	a->in_fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (a->in_fd < 0)
+		return err_sys(errp, errno, "open the container's stdin %s", fifo);
+	fcntl(a->in_fd, F_SETFL, fcntl(a->in_fd, F_GETFL) & ~O_NONBLOCK);
+	a->stdin_open = true;
+	if (tty && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &a->saved_tio) == 0) {
+		struct termios raw = a->saved_tio;
+
+		cfmakeraw(&raw);
+		raw.c_oflag |= OPOST;
+		if (tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) == 0)
+			a->raw = true;
+	}
+	r = pthread_create(&a->thread, NULL, stdin_thread, a);
+	if (r != 0) {
+		restore_tty(a);
+		return err_sys(errp, r, "start the stdin thread");
+	}
+	/* It may block in read(0) forever: never joined. */
+	pthread_detach(a->thread);
+	return 0;
+}
+
+int
+container_attach_keep(struct container_attach *a, struct err **errp)
+{
+	pid_t pid = fork_keeper(a);
+
+	if (pid < 0)
+		return err_sys(errp, errno, "start the IO keeper");
+	if (pid == 0)
+		io_thread(a);	/* does not return */
+	a->handed_off = true;
+	a->logger = 0;	/* it ends with the keeper's pipes, not ours */
+	return 0;
 }
 
 int
@@ -371,6 +571,8 @@ container_attach_release(struct container_attach *a)
 	if (a->err_fd >= 0)
 		close(a->err_fd);
 	a->in_fd = a->out_fd = a->err_fd = -1;
+	if (a->handed_off)
+		goto out;
 	if (a->in_path)
 		unlink(a->in_path);
 	if (a->out_path)
@@ -379,6 +581,7 @@ container_attach_release(struct container_attach *a)
 		unlink(a->err_path);
 	if (a->dir)
 		rmdir(a->dir);
+out:
 	free(a->dir);
 	free(a->in_path);
 	free(a->out_path);

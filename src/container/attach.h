@@ -25,6 +25,10 @@ struct container_attach {
 	unsigned char detach_keys[8];	/* the sequence that detaches (-t with -i) */
 	size_t n_detach_keys;
 	const char *address, *ns, *id;	/* for CloseIO at stdin EOF (borrowed) */
+	const char *store;		/* data store: the logger lock and the exit hook */
+	bool detached;			/* the keeper: no terminal, stdin held open, not read */
+	bool handed_off;		/* a keeper owns the FIFOs: do not remove them */
+	bool stdin_only;		/* attach: only our stdin into the task's FIFO */
 	pthread_t thread;
 	bool thread_started;
 	struct termios saved_tio;
@@ -55,6 +59,23 @@ int container_attach_start(struct container_attach *a, struct err **errp);
  * logger's pipes and waits for it to write the rest.
  */
 void container_attach_finish(struct container_attach *a);
+/*
+ * Hands the task's IO over to a keeper: a process of its own session that copies the
+ * output to the logging process until the task's end and holds the stdin FIFO open meanwhile
+ * (so `attach` can write to it and the container does not see EOF), then removes the FIFOs
+ * and starts the container's exit hook (logging.h). For `run -d -i`; a Ctrl-P Ctrl-Q
+ * detach hands over the same way. Afterwards release only closes our copies.
+ */
+int container_attach_keep(struct container_attach *a, struct err **errp);
+/*
+ * attach: copies our stdin into a running task's stdin FIFO (held open by its keeper or
+ * by the CLI that ran it) from a thread, in raw mode with detach keys when tty and stdin is
+ * a terminal (detach: the process exits 0). At our EOF the container's stdin stays open.
+ * Fails when nothing holds the FIFO's other end. container_attach_release restores the
+ * terminal and closes the FIFO.
+ */
+int container_attach_stdin(struct container_attach *a, const char *fifo, bool tty,
+			   struct err **errp);
 /* Closes everything and removes the FIFOs; a may be partly set up. */
 void container_attach_release(struct container_attach *a);
 #define CONTAINER_ATTACH_INIT                                                                      \

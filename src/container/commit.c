@@ -254,6 +254,7 @@ store_image(struct ctd *c, const CtdContainer *r, const struct img_view *v, json
 	struct img_desc cd = { 0 }, target = { 0 };
 	_cleanup_json_ json_t *man = NULL;
 	_cleanup_strv_ struct strv labels = STRV_INIT;
+	_cleanup_free_ char *untagged = NULL;
 	_cleanup_img_manifest_ struct img_manifest *m = NULL;
 	_cleanup_img_view_ struct img_view *nv = NULL;
 	struct img_config *conf = NULL;
@@ -285,6 +286,8 @@ store_image(struct ctd *c, const CtdContainer *r, const struct img_view *v, json
 	img_gc_labels_manifest(m, &labels);
 	if (img_put_doc(c, man, mt, labels.v, &target, errp) < 0)
 		goto out;
+	if (!name)
+		name = untagged = xasprintf("%s@%s", r->snapshotter, target.digest);
 	if (img_record_put(c, name, &target, NULL, errp) < 0) {
 		err_wrap(errp, "create image %s", name);
 		goto out;

@@ -13,7 +13,8 @@
 #include "ctd/containers.h"
 
 struct container_commit_opts {
-	const char *name;	/* normalised image name ("docker.io/library/x:latest") */
+	const char *name;	/* normalised image name ("docker.io/library/x:latest"); NULL:
+				 * untagged, recorded as nerdctl names those: "<snapshotter>@<digest>" */
 	const char *author;	/* -a or NULL */
 	const char *message;	/* -m or NULL */
 	bool pause;		/* -p: pause a running container meanwhile */

@@ -13,6 +13,7 @@
 #include "base/xalloc.h"
 #include "container/container.h"
 #include "container/labels.h"
+#include "container/restart.h"
 #include "container/names.h"
 #include "ctd/labels.h"
 #include "ctd/leases.h"
@@ -122,6 +123,18 @@ container_state_of(const CtdProcess *task)
 	default:
 		return CONTAINER_CREATED;
 	}
+}
+
+enum container_state
+container_state_rec(const CtdContainer *r, const CtdProcess *task)
+{
+	enum container_state s = container_state_of(task);
+	const char *want = container_label(r, LABEL_RESTART_STATUS);
+
+	if ((s == CONTAINER_EXITED || (s == CONTAINER_CREATED && !task)) && want &&
+	    !strcmp(want, "running"))
+		return CONTAINER_RESTARTING;
+	return s;
 }
 
 const char *
@@ -262,7 +275,6 @@ container_start_detached(struct container_env *env, const CtdContainer *r, struc
 	_cleanup_ctd_msg_ CtdProcess *task = NULL;
 	_cleanup_err_ struct err *e = NULL;
 	const char *uri = container_label(r, LABEL_LOG_URI);
-	const char *restart = container_label(r, LABEL_RESTART_STATUS);
 	struct ctd_task_io io = { NULL, uri, uri, false };
 
 	if (ctd_tasks_get(env->c, r->id, NULL, &task, &e) == 0) {
@@ -284,15 +296,36 @@ container_start_detached(struct container_env *env, const CtdContainer *r, struc
 		io.terminal = memmem(r->spec->value.data, r->spec->value.len, "\"terminal\":true",
 				     15) != NULL;
 	}
-	if (container_task_create(env, r, &io, NULL, errp) < 0)
+	if (container_mark_starting(env, r, errp) < 0 ||
+	    container_task_create(env, r, &io, NULL, errp) < 0)
 		return -1;
 	if (container_task_start(env, r->id, errp) < 0) {
 		container_delete_task(env, r->id, NULL, NULL);
 		return -1;
 	}
-	if (restart && strcmp(restart, "running") != 0)
-		return container_set_label(env, r->id, LABEL_RESTART_STATUS, "running", errp);
-	return 0;
+	return container_mark_started(env, r, errp);
+}
+
+int
+container_mark_stopped(struct container_env *env, const CtdContainer *r, bool exited,
+		       struct err **errp)
+{
+	const char *restart = container_label(r, LABEL_RESTART_STATUS);
+
+	if (!restart)
+		return 0;
+	/*
+	 * Before the exit, without the label the monitor neither restarts the container nor
+	 * (as with "stopped") SIGKILLs it at its next round, which would cut a graceful stop
+	 * short.
+	 */
+	if (!exited)
+		return container_set_label(env, r->id, LABEL_RESTART_STATUS, NULL, errp);
+	/* containerd >= 1.7 keeps unless-stopped containers down across its restarts by this. */
+	if (container_label(r, LABEL_RESTART_POLICY) &&
+	    container_set_label(env, r->id, LABEL_RESTART_EXPLICITLY_STOPPED, "true", errp) < 0)
+		return -1;
+	return container_set_label(env, r->id, LABEL_RESTART_STATUS, "stopped", errp);
 }
 
 /* Waits for the init process; timeout_ms 0 waits forever. ERR_TIMEOUT when it runs out. */
@@ -322,18 +355,13 @@ stop_signal(const CtdContainer *r)
 	return SIGTERM;
 }
 
-int
-container_stop(struct container_env *env, const CtdContainer *r, int timeout_s,
-	       struct err **errp)
+static int
+stop_task(struct container_env *env, const CtdContainer *r, int timeout_s, struct err **errp)
 {
 	_cleanup_ctd_msg_ CtdProcess *task = NULL;
 	_cleanup_err_ struct err *e = NULL;
-	const char *restart = container_label(r, LABEL_RESTART_STATUS);
 	enum container_state s;
 
-	if (restart && strcmp(restart, "stopped") != 0 &&
-	    container_set_label(env, r->id, LABEL_RESTART_STATUS, "stopped", errp) < 0)
-		return -1;
 	if (ctd_tasks_get(env->c, r->id, NULL, &task, &e) < 0)
 		return err_is(&e, ERR_NOT_FOUND) ? 0 : err_move(errp, &e);
 	s = container_state_of(task);
@@ -364,20 +392,33 @@ container_stop(struct container_env *env, const CtdContainer *r, int timeout_s,
 }
 
 int
+container_stop(struct container_env *env, const CtdContainer *r, int timeout_s,
+	       struct err **errp)
+{
+	if (container_mark_stopped(env, r, false, errp) < 0 ||
+	    stop_task(env, r, timeout_s, errp) < 0)
+		return -1;
+	return container_mark_stopped(env, r, true, errp);
+}
+
+int
 container_kill(struct container_env *env, const CtdContainer *r, int sig, struct err **errp)
 {
 	_cleanup_ctd_msg_ CtdProcess *task = NULL;
 	_cleanup_err_ struct err *e = NULL;
-	const char *restart = container_label(r, LABEL_RESTART_STATUS);
 
 	if (ctd_tasks_get(env->c, r->id, NULL, &task, &e) < 0 && !err_is(&e, ERR_NOT_FOUND))
 		return err_move(errp, &e);
 	if (!task || (container_state_of(task) != CONTAINER_RUNNING &&
 		      container_state_of(task) != CONTAINER_PAUSED))
 		return err_set(errp, ERR_PRECONDITION, "Container %s is not running", r->id);
-	/* Docker: a killed container with a restart policy is not restarted by `kill`... but
-	 * is by the monitor; only `stop` marks it stopped. Keep the label as it is. */
-	(void)restart;
+	/*
+	 * Docker: SIGKILL or the stop signal disables the restart policy until the next start;
+	 * other signals (SIGUSR1, SIGHUP, ...) leave it in force.
+	 */
+	if ((sig == SIGKILL || sig == stop_signal(r)) &&
+	    container_mark_stopped(env, r, sig == SIGKILL, errp) < 0)
+		return -1;
 	return ctd_tasks_kill(env->c, r->id, NULL, (uint32_t)sig, false, errp);
 }
 

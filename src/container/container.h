@@ -51,6 +51,11 @@ enum container_state {
 
 /* From the task (NULL: none, i.e. created or exited without a task). */
 enum container_state container_state_of(const CtdProcess *task);
+/*
+ * With the record: "restarting" when the task is down but containerd's restart monitor is
+ * about to start it again (its status label says "running").
+ */
+enum container_state container_state_rec(const CtdContainer *r, const CtdProcess *task);
 /* "created", "running", "paused", "restarting", "exited". */
 const char *container_state_name(enum container_state s);
 /* Start time of the task's init process (Unix seconds), from /proc; 0 when unknown. */
@@ -81,6 +86,15 @@ int container_start_detached(struct container_env *env, const CtdContainer *r,
  */
 int container_stop(struct container_env *env, const CtdContainer *r, int timeout_s,
 		   struct err **errp);
+
+/*
+ * Turns the restart policy off until the next start (Docker's "manually stopped"); nothing
+ * for a container without one. Before the task has exited (exited false) the monitor's
+ * status label goes (the monitor then leaves the container alone), after it the label says
+ * "stopped" (and explicitly-stopped is set for containerd >= 1.7).
+ */
+int container_mark_stopped(struct container_env *env, const CtdContainer *r, bool exited,
+			   struct err **errp);
 
 /* Sends sig to the init process; ERR_PRECONDITION "Container X is not running" without one. */
 int container_kill(struct container_env *env, const CtdContainer *r, int sig,

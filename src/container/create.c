@@ -14,6 +14,7 @@
 #include "container/create.h"
 #include "container/labels.h"
 #include "container/names.h"
+#include "container/restart.h"
 #include "container/volumes.h"
 #include "ctd/labels.h"
 #include "ctd/leases.h"
@@ -202,27 +203,30 @@ reserve_name(struct container_env *env, struct container_create_opts *o, const c
 	}
 }
 
-/* Docker's --restart syntax; sets *ret_monitor when containerd's monitor must watch it. */
+/*
+ * Docker's --restart: *ret_monitor when containerd's monitor must watch the container,
+ * *ret_hook when the exit hook must help it (see restart.h) or remove the container (--rm).
+ */
 static int
-check_restart(const struct container_create_opts *o, bool *ret_monitor, struct err **errp)
+check_restart(struct container_env *env, const struct container_create_opts *o,
+	      bool *ret_monitor, bool *ret_hook, struct err **errp)
 {
-	const char *r = o->restart;
+	struct restart_policy p;
+	bool native = false;
 
 	*ret_monitor = false;
-	if (!r || !*r || strcmp(r, "no") == 0)
+	*ret_hook = o->auto_remove;
+	if (restart_policy_parse(o->restart, &p, errp) < 0)
+		return -1;
+	if (p.kind == RESTART_NO)
 		return 0;
-	if (strcmp(r, "always") == 0 || strcmp(r, "unless-stopped") == 0) {
-		if (o->auto_remove)
-			return err_set(errp, ERR_INVALID,
-				       "Conflicting options: --restart and --rm");
-		*ret_monitor = true;
-		return 0;
-	}
-	if (strncmp(r, "on-failure", 10) == 0 && (r[10] == '\0' || r[10] == ':'))
-		return err_set(errp, ERR_UNIMPLEMENTED,
-			       "--restart=%s: not implemented yet (containerd 1.6's restart monitor only restarts always)",
-			       r);
-	return err_set(errp, ERR_INVALID, "invalid restart policy %s", r);
+	if (o->auto_remove)
+		return err_set(errp, ERR_INVALID, "Conflicting options: --restart and --rm");
+	if (restart_monitor_has_policies(env->c, &native, errp) < 0)
+		return err_wrap(errp, "containerd's restart monitor");
+	*ret_monitor = true;
+	*ret_hook = !native;
+	return 0;
 }
 
 static int
@@ -583,10 +587,11 @@ do_create(struct container_env *env, struct container_create_opts *o, struct und
 	const char *net = first_network(o);
 	json_t *spec = NULL;
 	const char *stop_sig;
-	bool monitor, container_mode = strncmp(net, "container:", 10) == 0;
+	bool monitor, hook, container_mode = strncmp(net, "container:", 10) == 0;
 	int r;
 
-	if (check_restart(o, &monitor, errp) < 0 || check_runtime(o->runtime, errp) < 0)
+	if (check_restart(env, o, &monitor, &hook, errp) < 0 ||
+	    check_runtime(o->runtime, errp) < 0)
 		return -1;
 	if (!(stop_sig = stop_signal_of(o, errp)))
 		return err_wrap(errp, "--stop-signal");
@@ -621,6 +626,16 @@ do_create(struct container_env *env, struct container_create_opts *o, struct und
 	if (logging_prepare(env->data_store, env->ns, id, o->log_driver, o->log_opts.v,
 			    env->address, &log_uri, errp) < 0)
 		return -1;
+	if (hook) {
+		_cleanup_strv_ struct strv argv = STRV_INIT;
+
+		/* The logging process starts the hook; with --log-driver none it logs nothing. */
+		if (!log_uri && !(log_uri = logging_uri(env->data_store, errp)))
+			return -1;
+		restart_exit_hook_argv(env, id, &argv);
+		if (exit_hook_write(env->data_store, env->ns, id, argv.v, errp) < 0)
+			return -1;
+	}
 
 	if (check_cancel(errp) < 0 ||
 	    ctd_leases_create_expiring(env->c, LEASE_EXPIRE_S, &lease, errp) < 0)
@@ -704,7 +719,8 @@ do_create(struct container_env *env, struct container_create_opts *o, struct und
 	if (o->pidfile)
 		strv_pushf(&labels, LABEL_PID_FILE "=%s", o->pidfile);
 	if (monitor) {
-		strv_push(&labels, LABEL_RESTART_STATUS "=running");
+		/* The status label comes with the first start (restart.h). */
+		strv_pushf(&labels, LABEL_RESTART_POLICY "=%s", o->restart);
 		if (log_uri)
 			strv_pushf(&labels, LABEL_RESTART_LOGURI "=%s", log_uri);
 	}

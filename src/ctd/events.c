@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "ctd/events.h"
+#include "containerd/events/task.pb-c.h"
 #include "google/protobuf/empty.pb-c.h"
 #include "base/strv.h"
 #include "base/xalloc.h"
@@ -75,5 +76,34 @@ ctd_events_unpack(const CtdEnvelope *env, const ProtobufCMessageDescriptor *desc
 		return err_set(errp, ERR_INTERNAL, "cannot decode %s in event %s", desc->name,
 			       env->topic);
 	*ret = m;
+	return 0;
+}
+
+int
+ctd_events_subscribe_exit(struct ctd *c, const char *ns, const char *id,
+			  struct ctd_stream **ret, struct err **errp)
+{
+	_cleanup_free_ char *filter = xasprintf(
+		"topic==\"/tasks/exit\",namespace==\"%s\",event.container_id==\"%s\",event.id==\"%s\"",
+		ns, id, id);
+	char *filters[] = { filter, NULL };
+
+	return ctd_events_subscribe(c, filters, ret, errp);
+}
+
+int
+ctd_events_recv_exit(struct ctd_stream *s, uint32_t *ret_status, struct err **errp)
+{
+	_cleanup_ctd_msg_ CtdEnvelope *env = NULL;
+	_cleanup_ctd_msg_ ProtobufCMessage *ev = NULL;
+	int r = ctd_events_recv(s, &env, errp);
+
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		return err_set(errp, ERR_NOT_FOUND, "containerd ended the event subscription");
+	if (ctd_events_unpack(env, &containerd__events__task_exit__descriptor, &ev, errp) < 0)
+		return -1;
+	*ret_status = ((Containerd__Events__TaskExit *)ev)->exit_status;
 	return 0;
 }

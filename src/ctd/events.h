@@ -30,3 +30,15 @@ int ctd_events_publish(struct ctd *c, const char *topic, const ProtobufCMessage 
  */
 int ctd_events_unpack(const CtdEnvelope *env, const ProtobufCMessageDescriptor *desc,
 		      ProtobufCMessage **ret, struct err **errp);
+
+/*
+ * Subscribes to the exit of task id's init process in ns (topic /tasks/exit, its container
+ * and exec ID both id). Subscribe before the exit can happen so it cannot be missed.
+ */
+int ctd_events_subscribe_exit(struct ctd *c, const char *ns, const char *id,
+			      struct ctd_stream **ret, struct err **errp);
+/*
+ * Waits for that exit: 0 with *ret_status, ERR_NOT_FOUND if containerd ended the
+ * subscription first, or the stream's error.
+ */
+int ctd_events_recv_exit(struct ctd_stream *s, uint32_t *ret_status, struct err **errp);

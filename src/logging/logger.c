@@ -30,6 +30,7 @@ struct exit_watch {
 	struct ctd *ctd;
 	struct ctd_stream *sub;
 	int notify;		/* write end: one byte when the task exited (or watching failed) */
+	uint32_t status;	/* the exit status, set before the byte is written */
 };
 
 static int64_t
@@ -46,16 +47,13 @@ watch_exit(void *arg)
 {
 	struct exit_watch *w = arg;
 	_cleanup_err_ struct err *err = NULL;
-	CtdEnvelope *env = NULL;
-	int r = ctd_events_recv(w->sub, &env, &err);
 	char c = 'x';
 
-	ctd_msg_free(env);
 	/*
 	 * The filter lets only this task's own exit through. If containerd goes away instead,
 	 * EOF and the shim's SIGTERM end us at task delete.
 	 */
-	if (r > 0 && write(w->notify, &c, 1) < 0)
+	if (ctd_events_recv_exit(w->sub, &w->status, &err) == 0 && write(w->notify, &c, 1) < 0)
 		return NULL;
 	return NULL;
 }
@@ -65,18 +63,11 @@ static int
 watch_start(const char *host, const char *ns, const char *id, struct exit_watch *w,
 	    struct err **errp)
 {
-	_cleanup_free_ char *f_topic = xstrdup("topic==\"/tasks/exit\"");
-	_cleanup_free_ char *f_ns = xasprintf("namespace==\"%s\"", ns);
-	_cleanup_free_ char *f_ctr = xasprintf("event.container_id==\"%s\"", id);
-	_cleanup_free_ char *f_id = xasprintf("event.id==\"%s\"", id);
-	_cleanup_free_ char *filter = xasprintf("%s,%s,%s,%s", f_topic, f_ns, f_ctr, f_id);
-	char *filters[] = { filter, NULL };
-
 	if (!host || !*host)
 		return err_set(errp, ERR_INVALID, "log config names no containerd address");
 	if (ctd_connect(host, ns, &w->ctd, errp) < 0)
 		return -1;
-	return ctd_events_subscribe(w->ctd, filters, &w->sub, errp);
+	return ctd_events_subscribe_exit(w->ctd, ns, id, &w->sub, errp);
 }
 
 /*
@@ -124,7 +115,8 @@ pump(struct jsonlog_writer *wr, int fd, enum jsonlog_stream s, bool drain, struc
 }
 
 static int
-run(const char *store, const char *ns, const char *id, struct err **errp)
+run(const char *store, const char *ns, const char *id, logging_exit_fn on_exit, bool *ret_exited,
+    struct err **errp)
 {
 	struct log_config cfg = LOG_CONFIG_INIT;
 	_cleanup_free_ char *lock_path = NULL;
@@ -204,6 +196,19 @@ run(const char *store, const char *ns, const char *id, struct err **errp)
 		/* The task exited, or the shim is deleting it: what is in the pipes is all. */
 		if (p[2].revents || p[3].revents)
 			exited = true;
+		/*
+		 * First of all, while containerd's restart monitor may be about to look at the
+		 * container: the restart policy's decision (see logging_exit_fn).
+		 */
+		if (p[2].revents && !*ret_exited) {
+			_cleanup_free_ char *hook = exit_hook_path(store, ns, id);
+			_cleanup_err_ struct err *e = NULL;
+
+			*ret_exited = true;
+			if (on_exit && access(hook, F_OK) == 0 &&
+			    on_exit(watch.ctd, store, ns, id, watch.status, &e) < 0)
+				fprintf(stderr, "nerdc logging %s/%s: %s\n", ns, id, e->msg);
+		}
 	}
 	for (int i = 0; i < 2; i++)
 		if (open_fd[i] && pump(wr, FD_STDOUT + i, (enum jsonlog_stream)i, true, errp) < 0)
@@ -224,21 +229,30 @@ out:
 }
 
 int
-logging_main(const char *store)
+logging_main(const char *store, logging_exit_fn on_exit)
 {
 	_cleanup_err_ struct err *err = NULL;
 	const char *id = getenv("CONTAINER_ID");
 	const char *ns = getenv("CONTAINER_NAMESPACE");
+	bool exited = false;
 
 	if (!store || !*store || !id || !*id || !ns || !*ns || strchr(id, '/') ||
 	    strchr(ns, '/')) {
 		fprintf(stderr, "nerdc logging: needs CONTAINER_ID, CONTAINER_NAMESPACE and a data store\n");
 		return 1;
 	}
-	if (run(store, ns, id, &err) < 0) {
+	if (run(store, ns, id, on_exit, &exited, &err) < 0) {
 		/* The shim logs our stderr; nothing else would see this. */
 		fprintf(stderr, "nerdc logging %s/%s: %s\n", ns, id, err ? err->msg : "failed");
 		close(FD_READY);
+		return 1;
+	}
+	/*
+	 * The task exited on its own (or by kill/stop), not by a delete: Docker's daemon would
+	 * now apply --rm or the restart policy; the container's exit hook does, if it has one.
+	 */
+	if (exited && exit_hook_spawn(store, ns, id, &err) < 0) {
+		fprintf(stderr, "nerdc logging %s/%s: %s\n", ns, id, err->msg);
 		return 1;
 	}
 	return 0;

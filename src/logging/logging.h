@@ -98,10 +98,38 @@ int logging_wait_logger(const char *store, const char *ns, const char *id, int t
  */
 #define LOGGING_ENV_EOF_ONLY "NERDC_LOGGING_EOF_ONLY"
 
+struct ctd;
+/*
+ * Called by the logging process under a shim the moment the task's exit event arrives,
+ * when the container has an exit hook (status: the exit status; c: connected to ns). The
+ * container layer's restart bookkeeping: it must be quick, as containerd's restart monitor
+ * may look at the container any moment.
+ */
+typedef int (*logging_exit_fn)(struct ctd *c, const char *store, const char *ns, const char *id,
+			       uint32_t status, struct err **errp);
+
 /*
  * Entry point of the logging process: main() calls this when argv[1] is
- * LOGGING_MAGIC_ARGV1, with argv[2] as store. Reads CONTAINER_ID / CONTAINER_NAMESPACE from
+ * LOGGING_MAGIC_ARGV1, with argv[2] as store and the container layer's exit function. Reads CONTAINER_ID / CONTAINER_NAMESPACE from
  * the environment and fds 3 (stdout), 4 (stderr), 5 (close when ready) as containerd's
  * binary logging protocol gives them. Returns the process exit code.
  */
-int logging_main(const char *store);
+int logging_main(const char *store, logging_exit_fn on_exit);
+
+/*
+ * The exit hook (exithook.c): "<store>/containers/<ns>/<id>/exit-hook.json", a JSON array
+ * with the command line (nerdc and its global options, then "internal exit-hook <id>") to
+ * run once the task has exited when no CLI waits for it: `run -d --rm` and the restart
+ * policies' bookkeeping. Only containers that need it have one.
+ */
+#define EXIT_HOOK_FILE "exit-hook.json"
+char *exit_hook_path(const char *store, const char *ns, const char *id);
+/* Writes argv (NULL-terminated) atomically; the container directory must exist. */
+int exit_hook_write(const char *store, const char *ns, const char *id, char *const *argv,
+		    struct err **errp);
+/*
+ * Starts the container's exit hook, if it has one, in a session of its own with stdin and
+ * stdout on /dev/null (stderr is kept: under a shim it reaches containerd's log) and does
+ * not wait for it. The hook itself waits for the task's exit.
+ */
+int exit_hook_spawn(const char *store, const char *ns, const char *id, struct err **errp);

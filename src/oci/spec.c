@@ -938,6 +938,11 @@ build_process(const struct oci_opts *o, json_t *cfg, const char *rootfs, json_t 
 	proc = json_object();
 	json_object_set_new(spec, "process", proc);
 	json_object_set_new(proc, "terminal", json_boolean(o->terminal));
+	/* The size the terminal starts with (the CLI's), before any resize can arrive. */
+	if (o->terminal && o->console_width && o->console_height)
+		json_object_set_new(proc, "consoleSize",
+				    json_pack("{s:I, s:I}", "height", (json_int_t)o->console_height,
+					      "width", (json_int_t)o->console_width));
 	gids = json_array();
 	for (size_t i = 0; i < u.n_gids; i++)
 		json_array_append_new(gids, json_integer(u.gids[i]));
@@ -1081,6 +1086,13 @@ oci_spec_build(const struct oci_opts *o, json_t *image_config, const char *rootf
 	build_sysctls(o, linux_obj);
 	if (build_seccomp(o, bounding, linux_obj, errp) < 0)
 		return -1;
+	/*
+	 * "linux" last, in the Go spec's field order: readers that look for "process" (ps's
+	 * command) then skip far less.
+	 */
+	json_incref(linux_obj);
+	json_object_del(spec, "linux");
+	json_object_set_new(spec, "linux", linux_obj);
 	*ret_spec = TAKE_PTR(spec);
 	return 0;
 }

@@ -120,6 +120,7 @@ struct oci_opts {
 	const char *user;		/* -u; NULL = image User or root */
 	struct strv group_add;		/* --group-add names or numbers */
 	bool terminal;			/* -t: process.terminal, TERM=xterm unless set */
+	unsigned console_width, console_height;	/* -t: process.consoleSize (0: none) */
 	struct oci_ulimit *ulimits;	/* --ulimit; rlimits otherwise inherited */
 	size_t n_ulimits;
 	bool init;			/* --init */

@@ -69,11 +69,14 @@ setup_file()
 	assert_contains "$output" "Minimum memory limit allowed is 6MB"
 	run_nerdc 1 update "$name"
 	assert_contains "$output" "you must provide one or more flags"
-	run_nerdc 1 update --restart on-failure "$name"
-	assert_contains "$output" "not implemented yet"
-	run_nerdc update --restart always "$name"
-	run_nerdc inspect -f '{{index .Config.Labels "containerd.io/restart.status"}}' "$name"
+	run_nerdc 1 update --restart on-failure:x "$name"
+	assert_contains "$output" "maximum retry count must be an integer"
+	run_nerdc update --restart on-failure:3 "$name"
+	run_nerdc inspect -f '{{json .HostConfig.RestartPolicy}} {{index .Config.Labels "containerd.io/restart.status"}}' "$name"
+	assert_equal "$output" '{"Name":"on-failure","MaximumRetryCount":3} running'
 	run_nerdc update --restart no "$name"
+	run_nerdc inspect -f '{{.HostConfig.RestartPolicy.Name}}' "$name"
+	assert_equal "$output" "no"
 	run_nerdc rm -f "$name"
 }
 

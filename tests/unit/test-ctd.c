@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <nghttp2/nghttp2.h>
 
+#include "ctd/containers.h"
 #include "ctd/content.h"
 #include "ctd/ctd.h"
 #include "ctd/events.h"
@@ -495,6 +496,24 @@ fake_respond(nghttp2_session *h2, int32_t id, struct fake_stream *fs)
 	if (!strcmp(m, "NotFound")) { /* trailers-only */
 		nghttp2_submit_response(h2, id, hdrs, 4, NULL);
 		return;
+	}
+	if (!strcmp(m, "ListStream")) { /* a containerd before 1.5 */
+		hdrs[2].value = (uint8_t *)"12";
+		hdrs[2].valuelen = 2;
+		nghttp2_submit_response(h2, id, hdrs, 3, NULL);
+		return;
+	}
+	if (!strcmp(m, "List")) { /* containers "a", "b" and "c" */
+		CtdContainer ca = CONTAINERD__SERVICES__CONTAINERS__V1__CONTAINER__INIT;
+		CtdContainer cb = ca, cc = ca, *cs[] = { &ca, &cb, &cc };
+		CtdContainerList l = CONTAINERD__SERVICES__CONTAINERS__V1__LIST_CONTAINERS_RESPONSE__INIT;
+
+		ca.id = "a";
+		cb.id = "b";
+		cc.id = "c";
+		l.n_containers = 3;
+		l.containers = cs;
+		grpc_frame_append(&fs->resp, &l.base);
 	}
 	if (!strcmp(m, "Split")) { /* one message in 3-byte DATA frames */
 		fake_version_msg(&fs->resp, "split-across-many-data-frames");
