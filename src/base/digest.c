@@ -18,6 +18,7 @@ static struct {
 	int (*init_ex)(EVP_MD_CTX *ctx, const EVP_MD *type, ENGINE *impl);
 	int (*update)(EVP_MD_CTX *ctx, const void *d, size_t cnt);
 	int (*final_ex)(EVP_MD_CTX *ctx, unsigned char *md, unsigned int *s);
+	int (*init_crypto)(uint64_t opts, const OPENSSL_INIT_SETTINGS *settings);
 } api;
 static struct dl_lib lib = { .soname = "libcrypto.so.3" };
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -36,11 +37,21 @@ crypto_load(struct err **errp)
 		{ "EVP_DigestInit_ex", (void **)&api.init_ex },
 		{ "EVP_DigestUpdate", (void **)&api.update },
 		{ "EVP_DigestFinal_ex", (void **)&api.final_ex },
+		{ "OPENSSL_init_crypto", (void **)&api.init_crypto },
 	};
+	static bool inited;
 	int r;
 
 	pthread_mutex_lock(&lock);
 	r = dl_load(&lib, syms, ARRAY_SIZE(syms), errp);
+	/*
+	 * Hashing needs nothing from openssl.cnf; reading and applying it is most of
+	 * libcrypto's start-up (milliseconds, in every command that hashes a path).
+	 */
+	if (r == 0 && !inited) {
+		api.init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+		inited = true;
+	}
 	pthread_mutex_unlock(&lock);
 	return r;
 }

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/opt.h"
@@ -93,9 +94,16 @@ cmd_ctr_attach(struct cmd_ctr *x, const CtdContainer *rec, const struct cmd_atta
 	 * A container run with -i has a stdin FIFO (held by its keeper or by the CLI that runs
 	 * it in the foreground); without one (-i not given) our input goes nowhere, as Docker's.
 	 */
-	if (o->attach_stdin && task->stdin && *task->stdin &&
-	    container_attach_stdin(&in, task->stdin, spec_has_terminal(rec), errp) < 0)
-		goto out;
+	if (o->attach_stdin && task->stdin && *task->stdin) {
+		struct timespec now;
+
+		/* What our input makes the container say must be shown: follow from now on. */
+		clock_gettime(CLOCK_REALTIME, &now);
+		ro.tail = -1;
+		ro.since_ns = (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec;
+		if (container_attach_stdin(&in, task->stdin, spec_has_terminal(rec), errp) < 0)
+			goto out;
+	}
 	ro.active_ctx = &a;
 	if (o->sig_proxy &&
 	    container_sigproxy_start(x->env.address, x->env.ns, rec->id, false, &proxy, errp) < 0)

@@ -70,6 +70,15 @@ state_json(const CtdContainer *r, const CtdProcess *task, bool oom_killed)
 			 time_json(stopped ? container_exited_at(task) : 0, 0));
 }
 
+/* Whether a label says "true". */
+static bool
+label_true(const CtdContainer *r, const char *key)
+{
+	const char *v = container_label(r, key);
+
+	return v && !strcmp(v, "true");
+}
+
 /* A decimal label value, 0 when absent or malformed. */
 static int
 label_int(const char *s)
@@ -315,15 +324,27 @@ config_json(const CtdContainer *r, json_t *spec)
 	cfg = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b}", "Hostname",
 			hostname ? hostname : "", "Domainname", "", "User", user ? user : "",
 			"AttachStdin", false, "AttachStdout", false, "AttachStderr", false, "Tty",
-			tty, "OpenStdin", false, "StdinOnce", false);
+			tty, "OpenStdin", label_true(r, LABEL_OPEN_STDIN), "StdinOnce", false);
 	json_object_set(cfg, "Env", json_object_get(proc, "env") ? json_object_get(proc, "env")
 								 : json_null());
-	json_object_set(cfg, "Cmd", args ? args : json_null());
+	{
+		/* Docker's split of the command line: Entrypoint, then Cmd. */
+		const char *epl = container_label(r, LABEL_ENTRYPOINT_LEN);
+		size_t n = args ? json_array_size(args) : 0, ep = 0;
+		int v;
+
+		if (epl && parse_int(epl, &v, NULL) == 0 && v > 0 && (size_t)v <= n)
+			ep = (size_t)v;
+		json_object_set_new(cfg, "Entrypoint", ep ? json_array() : json_null());
+		json_object_set_new(cfg, "Cmd", n > ep ? json_array() : json_null());
+		for (size_t i = 0; i < n; i++)
+			json_array_append(json_object_get(cfg, i < ep ? "Entrypoint" : "Cmd"),
+					  json_array_get(args, i));
+	}
 	json_object_set_new(cfg, "Image", str_or_empty(r->image));
 	json_object_set_new(cfg, "Volumes", json_null());
 	json_object_set_new(cfg, "WorkingDir",
 			    str_or_empty(json_string_value(json_object_get(proc, "cwd"))));
-	json_object_set_new(cfg, "Entrypoint", json_null());
 	json_object_set_new(cfg, "OnBuild", json_null());
 	json_object_set_new(cfg, "Labels", labels);
 	if (stop)

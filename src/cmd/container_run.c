@@ -420,6 +420,7 @@ finish_flags(struct run_flags *f, bool is_run, char **args, int n_args, struct e
 	if (f->tty && !f->detach)
 		container_tty_size(&oo->console_width, &oo->console_height);
 	f->co.auto_remove = f->rm;
+	f->co.open_stdin = f->interactive;
 	return 0;
 }
 

@@ -5,22 +5,53 @@
 #include "cli/opt.h"
 #include "cmd/cmd.h"
 #include "cmd/container_common.h"
+#include "container/labels.h"
 #include "base/banned.h"
-
-static int
-do_start(struct cmd_ctr *x, const CtdContainer *r, const char *arg, void *data,
-	 struct err **errp)
-{
-	(void)arg;
-	(void)data;
-	return container_start_detached(&x->env, r, errp);
-}
 
 /* Whether the container's spec asks for a terminal (set by run/create -t). */
 static bool
 spec_terminal(const CtdContainer *r)
 {
 	return r->spec && memmem(r->spec->value.data, r->spec->value.len, "\"terminal\":true", 15);
+}
+
+/*
+ * A container made with -i gets its stdin open, held by an IO keeper, as `run -d -i` does:
+ * Docker's start keeps OpenStdin containers attachable.
+ */
+static int
+start_open_stdin(struct cmd_ctr *x, const CtdContainer *r, struct err **errp)
+{
+	_cleanup_(ctd_msg_freep) CtdProcess *t = NULL;
+	_cleanup_err_ struct err *e = NULL;
+	struct cmd_fg fg = { .stdin_open = true, .tty = spec_terminal(r), .want_stdout = true,
+			     .want_stderr = true, .detach = true };
+
+	if (ctd_tasks_get(x->env.c, r->id, NULL, &t, &e) == 0) {
+		if (container_state_of(t) == CONTAINER_RUNNING)
+			return 0;
+		if (container_state_of(t) == CONTAINER_PAUSED)
+			return err_set(errp, ERR_PRECONDITION,
+				       "cannot start a paused container, try unpause instead");
+		if (container_delete_task(&x->env, r->id, NULL, errp) < 0)
+			return -1;
+	} else if (!err_is(&e, ERR_NOT_FOUND)) {
+		return err_move(errp, &e);
+	}
+	return cmd_ctr_foreground(x, r, &fg, errp) < 0 ? -1 : 0;
+}
+
+static int
+do_start(struct cmd_ctr *x, const CtdContainer *r, const char *arg, void *data,
+	 struct err **errp)
+{
+	const char *open_stdin = container_label(r, LABEL_OPEN_STDIN);
+
+	(void)arg;
+	(void)data;
+	if (open_stdin && !strcmp(open_stdin, "true"))
+		return start_open_stdin(x, r, errp);
+	return container_start_detached(&x->env, r, errp);
 }
 
 static int

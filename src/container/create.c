@@ -711,6 +711,10 @@ do_create(struct container_env *env, struct container_create_opts *o, struct und
 		strv_pushf(&labels, LABEL_ANONYMOUS_VOLUMES "=%s", a);
 	}
 	strv_pushf(&labels, LABEL_AUTO_REMOVE "=%s", o->auto_remove ? "true" : "false");
+	strv_pushf(&labels, LABEL_ENTRYPOINT_LEN "=%zu",
+		   oci_entrypoint_len(&o->oci, o->image_config));
+	if (o->open_stdin)
+		strv_push(&labels, LABEL_OPEN_STDIN "=true");
 	strv_pushf(&labels, LABEL_STOP_SIGNAL "=%s", stop_sig);
 	if (log_uri)
 		strv_pushf(&labels, LABEL_LOG_URI "=%s", log_uri);

@@ -31,6 +31,10 @@
 #define LABEL_PRIVILEGED LABEL_PREFIX "privileged"
 #define LABEL_EXPOSED_PORTS LABEL_PREFIX "exposed-ports"
 
+/* nerdc's own: what Docker's inspect shows and nerdctl keeps nowhere. */
+#define LABEL_ENTRYPOINT_LEN "nerdc/entrypoint-len"	/* leading args that are Entrypoint */
+#define LABEL_OPEN_STDIN "nerdc/open-stdin"		/* "true": created with -i */
+
 /* Docker Compose's labels (nerdctl compose writes them too). */
 #define LABEL_COMPOSE_PROJECT "com.docker.compose.project"
 #define LABEL_COMPOSE_SERVICE "com.docker.compose.service"

@@ -105,6 +105,16 @@ oci_process_args(const struct oci_opts *o, json_t *image_config, struct err **er
 	return strv_detach(&args);
 }
 
+size_t
+oci_entrypoint_len(const struct oci_opts *o, json_t *image_config)
+{
+	json_t *ep = json_object_get(image_cfg(image_config), "Entrypoint");
+
+	if (o->entrypoint_set)
+		return o->entrypoint && *o->entrypoint ? 1 : 0;
+	return json_is_array(ep) ? json_array_size(ep) : 0;
+}
+
 static size_t
 env_key_len(const char *e)
 {

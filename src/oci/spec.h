@@ -214,6 +214,8 @@ int oci_spec_build(const struct oci_opts *o, json_t *image_config,
 /* Process args from Docker's rules (entrypoint/cmd overrides); NULL-terminated, caller frees.
  * Fails with ERR_INVALID "no command specified" when empty. */
 char **oci_process_args(const struct oci_opts *o, json_t *image_config, struct err **errp);
+/* How many of those args are the entrypoint (Docker's Config.Entrypoint; the rest is Cmd). */
+size_t oci_entrypoint_len(const struct oci_opts *o, json_t *image_config);
 
 /*
  * The memory, cpu, pids and blockIO members of linux.resources from o's resource fields,

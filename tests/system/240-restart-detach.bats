@@ -262,3 +262,25 @@ PY
 	assert_equal "$output" "late"
 	run_nerdc rm "$name"
 }
+
+@test "create -i, then start: stdin open for attach; inspect splits Entrypoint and Cmd" {
+	local name=ci-$(random_string 6)
+
+	run_nerdc create -i --net none --name "$name" --entrypoint /bin/sh busybox \
+		-c 'read l; echo "got $l"; exit 5'
+	run_nerdc inspect -f '{{json .Config.Entrypoint}} {{json .Config.Cmd}} {{.Config.OpenStdin}}' "$name"
+	assert_equal "$output" '["/bin/sh"] ["-c","read l; echo \"got $l\"; exit 5"] true'
+	run_nerdc start "$name"
+	run_nerdc 5 attach "$name" <<<"yo"
+	assert_equal "$output" "got yo"
+	# again: each start opens stdin anew
+	run_nerdc start "$name"
+	run_nerdc 5 attach "$name" <<<"again"
+	assert_equal "$output" "got again"
+	run_nerdc rm "$name"
+	# the image's Entrypoint is none: all of it is Cmd; without -i, OpenStdin is false
+	run_nerdc create --net none --name "$name" busybox echo hi
+	run_nerdc inspect -f '{{json .Config.Entrypoint}} {{json .Config.Cmd}} {{.Config.OpenStdin}}' "$name"
+	assert_equal "$output" 'null ["echo","hi"] false'
+	run_nerdc rm "$name"
+}
