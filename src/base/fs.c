@@ -1,5 +1,6 @@
 /* File helpers used by every layer that keeps state on disk. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,15 +65,16 @@ fs_write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-int
-fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode, struct err **errp)
+static int
+write_replace(const char *path, const void *data, size_t len, mode_t mode, bool sync,
+	      struct err **errp)
 {
 	_cleanup_free_ char *tmp = xasprintf("%s.tmp.XXXXXX", path);
 	_cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
 
 	if (fd < 0)
 		return err_sys(errp, errno, "create %s", tmp);
-	if (fchmod(fd, mode) < 0 || fs_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (fchmod(fd, mode) < 0 || fs_write_all(fd, data, len) < 0 || (sync && fsync(fd) < 0)) {
 		int e = errno;
 		unlink(tmp);
 		return err_sys(errp, e, "write %s", path);
@@ -86,11 +88,29 @@ fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode, str
 }
 
 int
+fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode, struct err **errp)
+{
+	return write_replace(path, data, len, mode, true, errp);
+}
+
+int
+fs_write_replace(const char *path, const void *data, size_t len, mode_t mode, struct err **errp)
+{
+	return write_replace(path, data, len, mode, false, errp);
+}
+
+int
 fs_mkdir_p(const char *path, mode_t mode, struct err **errp)
 {
-	_cleanup_free_ char *p = xstrdup(path);
+	_cleanup_free_ char *p = NULL;
 	struct stat st;
 
+	/* Mostly only the last component is new (or none is): one mkdir then. */
+	if (mkdir(path, mode) == 0 || errno == EEXIST)
+		goto check;
+	if (errno != ENOENT)
+		return err_sys(errp, errno, "mkdir %s", path);
+	p = xstrdup(path);
 	for (char *s = p + 1;; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;
@@ -102,6 +122,7 @@ fs_mkdir_p(const char *path, mode_t mode, struct err **errp)
 		if (!c)
 			break;
 	}
+check:
 	if (stat(path, &st) < 0)
 		return err_sys(errp, errno, "stat %s", path);
 	if (!S_ISDIR(st.st_mode))

@@ -14,6 +14,13 @@ int fs_read_fd(int fd, const char *name, size_t max, struct buf *out, struct err
 /* Writes path through a temporary file in the same directory, fsync and rename. */
 int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		    struct err **errp);
+/*
+ * The same without the fsync: readers see the old or the new content, never a torn file,
+ * but a power loss may lose the write. For per-container state a create rebuilds anyway
+ * (hosts, resolv.conf, log config...), where five fsyncs cost a `run` milliseconds.
+ */
+int fs_write_replace(const char *path, const void *data, size_t len, mode_t mode,
+		     struct err **errp);
 /* mkdir -p; existing directories are fine. */
 int fs_mkdir_p(const char *path, mode_t mode, struct err **errp);
 /* Writes all bytes, retrying on EINTR and short writes. */

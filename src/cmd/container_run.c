@@ -420,6 +420,8 @@ finish_flags(struct run_flags *f, bool is_run, char **args, int n_args, struct e
 	if (f->tty && !f->detach)
 		container_tty_size(&oo->console_width, &oo->console_height);
 	f->co.auto_remove = f->rm;
+	/* Only a terminal with stdin can detach (Ctrl-P Ctrl-Q) from a foreground run. */
+	f->co.rm_by_cli = is_run && !f->detach && !(f->interactive && f->tty);
 	f->co.open_stdin = f->interactive;
 	return 0;
 }

@@ -202,6 +202,22 @@ restore_tty(struct container_attach *a)
 	}
 }
 
+/* Raw mode on our terminal when stdin is one, as Docker's term.SetRawTerminal (output
+ * processing kept); restore_tty undoes it. */
+static void
+enter_raw(struct container_attach *a)
+{
+	struct termios raw;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &a->saved_tio) < 0)
+		return;
+	raw = a->saved_tio;
+	cfmakeraw(&raw);
+	raw.c_oflag |= OPOST;
+	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) == 0)
+		a->raw = true;
+}
+
 /* Closes every descriptor but 0-2 and those in keep (-1 entries ignored). */
 static void
 close_all_but(const int *keep, size_t n)
@@ -478,14 +494,8 @@ container_attach_stdin(struct container_attach *a, const char *fifo, bool tty,
 		return err_sys(errp, errno, "open the container's stdin %s", fifo);
 	fcntl(a->in_fd, F_SETFL, fcntl(a->in_fd, F_GETFL) & ~O_NONBLOCK);
 	a->stdin_open = true;
-	if (tty && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &a->saved_tio) == 0) {
-		struct termios raw = a->saved_tio;
-
-		cfmakeraw(&raw);
-		raw.c_oflag |= OPOST;
-		if (tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) == 0)
-			a->raw = true;
-	}
+	if (tty)
+		enter_raw(a);
 	r = pthread_create(&a->thread, NULL, stdin_thread, a);
 	if (r != 0) {
 		restore_tty(a);
@@ -515,16 +525,8 @@ container_attach_start(struct container_attach *a, struct err **errp)
 {
 	int r;
 
-	if (a->tty && a->stdin_open && isatty(STDIN_FILENO) &&
-	    tcgetattr(STDIN_FILENO, &a->saved_tio) == 0) {
-		struct termios raw = a->saved_tio;
-
-		cfmakeraw(&raw);
-		/* Docker's term.SetRawTerminal keeps output processing. */
-		raw.c_oflag |= OPOST;
-		if (tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) == 0)
-			a->raw = true;
-	}
+	if (a->tty && a->stdin_open)
+		enter_raw(a);
 	r = pthread_create(&a->thread, NULL, io_thread, a);
 	if (r != 0) {
 		restore_tty(a);

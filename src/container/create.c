@@ -215,7 +215,7 @@ check_restart(struct container_env *env, const struct container_create_opts *o,
 	bool native = false;
 
 	*ret_monitor = false;
-	*ret_hook = o->auto_remove;
+	*ret_hook = o->auto_remove && !o->rm_by_cli;
 	if (restart_policy_parse(o->restart, &p, errp) < 0)
 		return -1;
 	if (p.kind == RESTART_NO)
@@ -373,7 +373,7 @@ write_creator(const char *dir, struct err **errp)
 	char pid[16];
 
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	return fs_write_atomic(path, pid, strlen(pid), 0600, errp);
+	return fs_write_replace(path, pid, strlen(pid), 0600, errp);
 }
 
 /* Docker gives --net host containers the host's name. */

@@ -39,6 +39,8 @@ struct container_create_opts {
 					 * domainname are filled in by container_create */
 	struct strv volumes_from;	/* --volumes-from CONTAINER[:ro|rw] (owned) */
 	bool auto_remove;		/* --rm */
+	bool rm_by_cli;			/* --rm done by a CLI that waits (foreground run that
+					 * cannot detach): no exit hook needed for it */
 	bool open_stdin;		/* -i (Docker's OpenStdin: start keeps stdin open) */
 	const char *hostname;		/* -h or NULL: the first 12 digits of the ID */
 	struct strv dns, dns_search, dns_opts, add_hosts; /* --dns ..., --add-host (owned) */

@@ -17,6 +17,7 @@
 #include "ctd/grpc.h"
 #include "base/buf.h"
 #include "base/xalloc.h"
+#include "base/log.h"
 #include "base/banned.h"
 
 /* Windows large enough that a content Read never waits for a WINDOW_UPDATE round trip. */
@@ -61,6 +62,16 @@ struct ctd_stream {
 	char *grpc_message;
 	struct err *err;		/* local failure: size cap, bad framing, timeout */
 };
+
+/* Microseconds, monotonic. */
+static int64_t
+now_ms_precise(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static int64_t
 now_ms(void)
@@ -708,6 +719,7 @@ ctd_call(struct ctd *c, const char *method, const ProtobufCMessage *req,
 {
 	_cleanup_(ctd_stream_freep) struct ctd_stream *s = NULL;
 	struct grpc_msg *m;
+	int64_t t0 = log_debug_enabled ? now_ms_precise() : 0;
 
 	if (stream_start(c, method, c->timeout_ms, &s, errp) < 0)
 		return -1;
@@ -715,6 +727,8 @@ ctd_call(struct ctd *c, const char *method, const ProtobufCMessage *req,
 	grpc_frame_append(&s->out, req);
 	if (conn_pump(c, s, stream_ended, errp) < 0)
 		return -1;
+	/* --debug: each call and how long containerd took, to see where a command's time goes. */
+	log_debug("containerd %s: %.2f ms", method, (double)(now_ms_precise() - t0) / 1000.0);
 	if (stream_status(s, errp) < 0)
 		return -1;
 	m = grpc_deframer_pop(&s->in);

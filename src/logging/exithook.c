@@ -40,7 +40,7 @@ exit_hook_write(const char *store, const char *ns, const char *id, char *const *
 	for (char *const *p = argv; *p; p++)
 		json_array_append_new(a, json_string(*p));
 	text = json_dumps(a, JSON_COMPACT);
-	return fs_write_atomic(path, text, strlen(text), 0600, errp);
+	return fs_write_replace(path, text, strlen(text), 0600, errp);
 }
 
 int

@@ -197,7 +197,7 @@ log_config_write(const char *store, const char *ns, const char *id,
 	json_object_set_new(root, "host", json_string(cfg->host ? cfg->host : ""));
 	text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (fs_mkdir_p(dir, 0700, errp) < 0 ||
-	    fs_write_atomic(path, text, strlen(text), 0600, errp) < 0)
+	    fs_write_replace(path, text, strlen(text), 0600, errp) < 0)
 		return err_wrap(errp, "write log config");
 	return 0;
 }

@@ -69,7 +69,7 @@ meta_save(const char *dir, json_t *meta, struct err **errp)
 	_cleanup_free_ char *path = xasprintf("%s/meta.json", dir);
 	_cleanup_free_ char *text = json_dumps(meta, JSON_COMPACT | JSON_PRESERVE_ORDER);
 
-	return fs_write_atomic(path, text, strlen(text), 0644, errp);
+	return fs_write_replace(path, text, strlen(text), 0644, errp);
 }
 
 static const char hosts_head[] =

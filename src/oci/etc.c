@@ -16,7 +16,7 @@
 static int
 write_file(const char *path, const struct buf *b, struct err **errp)
 {
-	return fs_write_atomic(path, b->data, b->len, 0644, errp);
+	return fs_write_replace(path, b->data, b->len, 0644, errp);
 }
 
 /* Reads a host file; a missing one reads as empty. */

@@ -16,37 +16,8 @@ setup_file()
 # presses Enter. Python drives the terminal (bash cannot hold a pty master).
 pty_exec()
 {
-	cat >"$BATS_TEST_TMPDIR/winch.py" <<'EOF'
-import fcntl, os, pty, select, struct, sys, termios, time
-
-def setsize(fd, rows, cols):
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-
-pid, fd = pty.fork()
-if pid == 0:
-    setsize(0, 30, 100)
-    os.execvp(sys.argv[1], sys.argv[1:])
-out, resized, deadline = b"", False, time.time() + 30
-while time.time() < deadline:
-    r, _, _ = select.select([fd], [], [], 0.2)
-    if r:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    if not resized and b"30 100" in out:
-        setsize(fd, 45, 120)  # the kernel sends SIGWINCH to nerdc
-        resized = True
-        time.sleep(1)
-        os.write(fd, b"\r")
-_, st = os.waitpid(pid, 0)
-sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
-sys.exit(os.waitstatus_to_exitcode(st))
-EOF
-	_run_checked 0 "python3 winch.py nerdc" python3 "$BATS_TEST_TMPDIR/winch.py" \
+	_run_checked 0 "pty-drive.py nerdc" python3 "$BATS_TEST_DIRNAME/pty-drive.py" \
+		--size 30x100 --when "30 100" --resize 45x120 --pause 1 --send '\r' -- \
 		"$NERDC" exec -it "$1" sh -c 'stty size; read x; stty size'
 }
 

@@ -213,32 +213,8 @@ log_lines()
 	local name=dk-$(random_string 6)
 
 	skip_if_missing python3 "to drive a pseudo-terminal"
-	cat >"$BATS_TEST_TMPDIR/detach.py" <<'PY'
-import os, pty, select, sys, time
-
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(sys.argv[1], sys.argv[1:])
-out, sent, deadline = b"", False, time.time() + 30
-while time.time() < deadline:
-    r, _, _ = select.select([fd], [], [], 0.2)
-    if r:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    if not sent and b"ready" in out:
-        os.write(fd, b"\x10\x11")
-        sent = True
-_, st = os.waitpid(pid, 0)
-sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
-sys.exit(os.waitstatus_to_exitcode(st))
-PY
-	_run_checked 0 "python3 detach.py nerdc" python3 "$BATS_TEST_TMPDIR/detach.py" \
-		"$NERDC" run -it --net none --name "$name" busybox \
+	_run_checked 0 "pty-drive.py nerdc" python3 "$BATS_TEST_DIRNAME/pty-drive.py" \
+		--when ready --send '\x10\x11' -- "$NERDC" run -it --net none --name "$name" busybox \
 		sh -c 'echo ready; i=0; while [ $i -lt 100 ]; do i=$((i+1)); echo "n$i"; sleep 0.05; done; read x; echo "read $x"'
 	assert_contains "$output" "ready"
 	# after the detach the output still reaches the log (nobody reads the terminal now)
