@@ -79,23 +79,30 @@ digester_update(struct digester *d, const void *p, size_t n)
 		abort();
 }
 
-void
-digester_final(struct digester *d, char ret_hex[DIGEST_STR_SIZE])
+/* "sha256:" and the 32 bytes of md in lower-case hex. */
+static void
+format_sha256(const unsigned char md[32], char ret_hex[DIGEST_STR_SIZE])
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-	char *o;
+	char *o = ret_hex + 7;
 
-	if (api.final_ex(d->ctx, md, &len) != 1 || len != 32)
-		abort();
 	memcpy(ret_hex, "sha256:", 7);
-	o = ret_hex + 7;
-	for (unsigned int i = 0; i < len; i++) {
+	for (unsigned int i = 0; i < 32; i++) {
 		*o++ = hex[md[i] >> 4];
 		*o++ = hex[md[i] & 0xf];
 	}
 	*o = '\0';
+}
+
+void
+digester_final(struct digester *d, char ret_hex[DIGEST_STR_SIZE])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+
+	if (api.final_ex(d->ctx, md, &len) != 1 || len != 32)
+		abort();
+	format_sha256(md, ret_hex);
 }
 
 void

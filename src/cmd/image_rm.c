@@ -114,7 +114,11 @@ remove_one(struct ctd *c, const char *arg, bool force, const struct users *u, st
 		/* Waiting for the collector once, at the end, is enough to free the content. */
 		if (ctd_images_delete(c, plan.untag.v[i], last && plan.delete_image, errp) < 0)
 			return err_wrap(errp, "delete %s", plan.untag.v[i]);
-		printf("Untagged: %s@%s\n", plan.untag.v[i], rq.digest);
+		/* An untagged image's name ("overlayfs@sha256:...") has its digest already. */
+		if (strchr(plan.untag.v[i], '@'))
+			printf("Untagged: %s\n", plan.untag.v[i]);
+		else
+			printf("Untagged: %s@%s\n", plan.untag.v[i], rq.digest);
 	}
 	for (size_t i = 0; i < deleted.n; i++)
 		printf("Deleted: %s\n", deleted.v[i]);

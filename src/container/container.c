@@ -451,13 +451,19 @@ container_remove(struct container_env *env, const CtdContainer *r, bool force,
 	if (ctd_tasks_get(env->c, r->id, NULL, &task, &e) < 0 && !err_is(&e, ERR_NOT_FOUND))
 		return err_move(errp, &e);
 	err_clear(&e);
+	if (task && !force &&
+	    (container_state_of(task) == CONTAINER_RUNNING ||
+	     container_state_of(task) == CONTAINER_PAUSED))
+		return err_set(errp, ERR_PRECONDITION,
+			       "You cannot remove a running container %s. Stop the container before attempting removal or force remove",
+			       r->id);
+	/* The restart monitor must not start it again while it goes. */
+	if (container_mark_stopped(env, r, false, &e) < 0 && !err_is(&e, ERR_NOT_FOUND))
+		return err_move(errp, &e);
+	err_clear(&e);
 	if (task) {
 		enum container_state s = container_state_of(task);
 
-		if ((s == CONTAINER_RUNNING || s == CONTAINER_PAUSED) && !force)
-			return err_set(errp, ERR_PRECONDITION,
-				       "You cannot remove a running container %s. Stop the container before attempting removal or force remove",
-				       r->id);
 		if (s == CONTAINER_RUNNING || s == CONTAINER_PAUSED) {
 			if (ctd_tasks_kill(env->c, r->id, NULL, SIGKILL, true, &e) < 0 &&
 			    !err_is(&e, ERR_NOT_FOUND))

@@ -66,6 +66,33 @@ img_find(struct ctd *c, const char *s, CtdImageList **ret, struct err **errp)
 				all->images[n++] = all->images[i];
 				all->images[i] = tmp;
 			}
+	/*
+	 * Docker's image ID is the config digest (what inspect's Id, commit and import show);
+	 * the records are found by their target digest. Only when nothing else matched: one
+	 * view per image.
+	 */
+	if (!n && (!strncmp(s, "sha256:", 7) ? is_hex(s + 7) : is_hex(s))) {
+		const char *want = !strncmp(s, "sha256:", 7) ? s + 7 : s;
+		struct platform_matcher m;
+
+		platform_matcher_host(&m);
+		for (size_t i = 0; i < all->n_images; i++) {
+			struct img_view *v = NULL;
+			bool hit;
+
+			if (!all->images[i]->target ||
+			    img_view_load(c, all->images[i]->target, &m, &v, NULL) < 0)
+				continue;
+			hit = !strncmp(v->manifest->config.digest + 7, want, strlen(want));
+			img_view_free(v);
+			if (hit) {
+				CtdImage *tmp = all->images[n];
+
+				all->images[n++] = all->images[i];
+				all->images[i] = tmp;
+			}
+		}
+	}
 	for (size_t i = n; i < all->n_images; i++)
 		ctd_msg_free(all->images[i]);
 	all->n_images = n;

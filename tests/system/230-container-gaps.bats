@@ -212,8 +212,12 @@ pty_exec()
 	assert_equal "$output" "sha256:$id"
 	run_nerdc run --rm --net none "${mdigest:0:12}" cat /committed
 	assert_equal "$output" "hi"
+	# the ID commit printed (Docker's: the config digest) names the image too
+	run_nerdc image inspect -f '{{.Id}}' "${id:0:12}"
+	assert_equal "$output" "sha256:$id"
 	run_nerdc rm "$name"
-	run_nerdc rmi "${mdigest:0:12}"
+	run_nerdc rmi "sha256:$id"
+	assert_line "^Untagged: [a-z]+@sha256:$mdigest\$"
 	run_nerdc images -q
 	assert_no_line "^${mdigest:0:12}\$"
 	run_ctr images ls -q

@@ -59,6 +59,22 @@ test_digester_stream(void **state)
 		got, "sha256:cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+/* One shot over many of the kernel's 64 KiB sends: the same million 'a'. */
+static void
+test_digest_bytes_large(void **state)
+{
+	_cleanup_err_ struct err *err = NULL;
+	char *a = malloc(1000000), got[DIGEST_STR_SIZE];
+
+	(void)state;
+	assert_non_null(a);
+	memset(a, 'a', 1000000);
+	assert_int_equal(digest_bytes(a, 1000000, got, &err), 0);
+	free(a);
+	assert_string_equal(
+		got, "sha256:cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
 static void
 test_digest_parse(void **state)
 {
@@ -116,6 +132,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_digest_bytes),
 		cmocka_unit_test(test_digester_stream),
+		cmocka_unit_test(test_digest_bytes_large),
 		cmocka_unit_test(test_digest_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
