@@ -80,6 +80,16 @@ cmd_ctr_write_pidfile(const char *path, uint32_t pid, struct err **errp)
 	return fs_write_atomic(path, buf, strlen(buf), 0644, errp);
 }
 
+/* Whether r's networks go through CNI (not none, host or another container's). */
+static bool
+cni_networked(const CtdContainer *r)
+{
+	const char *n = container_label(r, LABEL_NETWORKS);
+
+	return n && strcmp(n, "[\"none\"]") && strcmp(n, "[\"host\"]") &&
+	       strncmp(n, "[\"container:", 12);
+}
+
 int
 cmd_ctr_foreground(struct cmd_ctr *x, const CtdContainer *r, const struct cmd_fg *fg,
 		   struct err **errp)
@@ -136,9 +146,18 @@ cmd_ctr_foreground(struct cmd_ctr *x, const CtdContainer *r, const struct cmd_fg
 		goto out;
 	container_sigproxy_stop(TAKE_PTR(sp));
 	/* No logging process under a shim saw this exit: do the restart bookkeeping here. */
-	if (container_label(r, LABEL_RESTART_POLICY) && !fg->delete_task &&
-	    container_restart_after_exit(&x->env, r->id, status, errp) < 0)
-		goto out;
+	if (!fg->delete_task) {
+		_cleanup_(ctd_msg_freep) CtdContainer *now = NULL;
+
+		if (container_label(r, LABEL_RESTART_POLICY) &&
+		    container_restart_after_exit(&x->env, r->id, status, errp) < 0)
+			goto out;
+		/* Docker frees the network of an exited container at once. */
+		if (cni_networked(r) &&
+		    (ctd_containers_get(x->env.c, r->id, &now, errp) < 0 ||
+		     container_net_after_exit(&x->env, now, errp) < 0))
+			goto out;
+	}
 	/*
 	 * The shim closes our FIFOs only once it has copied everything and the task is
 	 * deleted; deleting first (when the caller does not keep the task) saves waiting.

@@ -1,6 +1,7 @@
 /*
  * nerdc internal exit-hook ID: run (detached) once a container's task has exited with no CLI
- * waiting for it; applies --rm (the restart bookkeeping happens earlier, see restart.h).
+ * waiting for it; applies --rm, or frees the container's network as Docker does at an exit
+ * (the restart bookkeeping happens earlier, see restart.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "cli/opt.h"
 #include "cmd/cmd.h"
 #include "cmd/container_common.h"
+#include "container/labels.h"
 #include "container/restart.h"
 #include "base/banned.h"
 
@@ -33,8 +35,12 @@ CMD(internal_exit_hook)
 	    ctd_containers_get(x.env.c, argv[0], &r, &err) < 0) {
 		if (!err_is(&err, ERR_NOT_FOUND))
 			rc = cmd_fail(cli, err);
-	} else if (container_auto_remove(&x.env, r, &err) < 0) {
-		rc = cmd_fail(cli, err);
+	} else {
+		const char *auto_rm = container_label(r, LABEL_AUTO_REMOVE);
+
+		if ((auto_rm && !strcmp(auto_rm, "true") ? container_auto_remove(&x.env, r, &err)
+							 : container_net_after_exit(&x.env, r, &err)) < 0)
+			rc = cmd_fail(cli, err);
 	}
 	cmd_ctr_release(&x);
 	return rc;

@@ -626,6 +626,9 @@ do_create(struct container_env *env, struct container_create_opts *o, struct und
 	if (logging_prepare(env->data_store, env->ns, id, o->log_driver, o->log_opts.v,
 			    env->address, &log_uri, errp) < 0)
 		return -1;
+	/* At the exit, Docker frees the addresses and ports (restart.h). */
+	if (plan->mode == NET_MODE_CNI)
+		hook = true;
 	if (hook) {
 		_cleanup_strv_ struct strv argv = STRV_INIT;
 

@@ -242,6 +242,33 @@ container_logger_exit(struct ctd *c, const char *store, const char *ns, const ch
 	return container_restart_after_exit(&env, id, status, errp);
 }
 
+struct down_check {
+	struct container_env *env;
+	const char *id;
+};
+
+/* Whether the container's task is still the stopped one (not deleted, not started anew). */
+static bool
+task_still_down(void *arg)
+{
+	struct down_check *d = arg;
+	_cleanup_ctd_msg_ CtdProcess *t = NULL;
+
+	return ctd_tasks_get(d->env->c, d->id, NULL, &t, NULL) == 0 &&
+	       container_state_of(t) == CONTAINER_EXITED;
+}
+
+int
+container_net_after_exit(struct container_env *env, const CtdContainer *r, struct err **errp)
+{
+	const char *want = container_label(r, LABEL_RESTART_STATUS);
+	struct down_check d = { env, r->id };
+
+	if (!env->net || (want && (!strcmp(want, "running") || !strcmp(want, "starting"))))
+		return 0;
+	return net_detach_if(env->net, env->ns, r->id, task_still_down, &d, errp);
+}
+
 int
 container_auto_remove(struct container_env *env, const CtdContainer *r, struct err **errp)
 {

@@ -82,6 +82,14 @@ int container_restart_after_exit(struct container_env *env, const char *id, uint
 int container_logger_exit(struct ctd *c, const char *store, const char *ns, const char *id,
 			  uint32_t status, struct err **errp);
 /*
+ * Docker frees an exited container's addresses and ports at once: the network of container
+ * id is detached (net_detach_if) unless its task has been replaced or deleted meanwhile or
+ * the restart monitor is about to start it again (status label "running"). env->net set.
+ */
+int container_net_after_exit(struct container_env *env, const CtdContainer *r,
+			     struct err **errp);
+
+/*
  * The exit hook's work (`internal exit-hook`): removes an auto-remove (--rm) container with
  * its anonymous volumes once its task has exited.
  */

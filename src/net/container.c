@@ -662,8 +662,19 @@ hook_create(const struct net_env *env, const char *ns, const char *id, long pid,
 }
 
 static int
+hook_poststop_if(const struct net_env *env, const char *ns, const char *id, json_t *annotations,
+		 bool (*still_down)(void *arg), void *arg, struct err **errp);
+
+static int
 hook_poststop(const struct net_env *env, const char *ns, const char *id, json_t *annotations,
 	      struct err **errp)
+{
+	return hook_poststop_if(env, ns, id, annotations, NULL, NULL, errp);
+}
+
+static int
+hook_poststop_if(const struct net_env *env, const char *ns, const char *id, json_t *annotations,
+		 bool (*still_down)(void *arg), void *arg, struct err **errp)
 {
 	_cleanup_free_ char *dir = net_hosts_dir(env, ns, id);
 	_cleanup_free_ char *netns = net_netns_path(env, ns, id);
@@ -678,6 +689,9 @@ hook_poststop(const struct net_env *env, const char *ns, const char *id, json_t 
 	lock = net_cni_lock(env, errp);
 	if (lock < 0)
 		return -1;
+	/* Under the lock a new task's ADD (createRuntime hook) cannot be half done. */
+	if (still_down && !still_down(arg))
+		return 0;
 	r = detach_all(env, ns, id, meta, annotations, errp);
 	if (access(dir, F_OK) == 0)
 		(void)meta_save(dir, meta, NULL);
@@ -752,6 +766,13 @@ int
 net_detach(const struct net_env *env, const char *ns, const char *id, struct err **errp)
 {
 	return hook_poststop(env, ns, id, NULL, errp);
+}
+
+int
+net_detach_if(const struct net_env *env, const char *ns, const char *id,
+	      bool (*still_down)(void *arg), void *arg, struct err **errp)
+{
+	return hook_poststop_if(env, ns, id, NULL, still_down, arg, errp);
 }
 
 int

@@ -269,6 +269,13 @@ int net_oci_hook(const struct net_env *env, const char *event, int state_fd,
  * store entry for the next start. Idempotent.
  */
 int net_detach(const struct net_env *env, const char *ns, const char *id, struct err **errp);
+/*
+ * net_detach for a task that exited on its own, seen by someone else than its starter:
+ * still_down(arg) is asked under the CNI lock and must say whether that task is still the
+ * container's (a `start` meanwhile has set up the network anew: nothing is done then).
+ */
+int net_detach_if(const struct net_env *env, const char *ns, const char *id,
+		  bool (*still_down)(void *arg), void *arg, struct err **errp);
 
 /*
  * Undoes the container's networking: CNI DEL against the kept netns (if any), unmount,

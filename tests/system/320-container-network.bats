@@ -146,3 +146,38 @@ wait_http()
 	[[ -z $leaks ]] || die "left behind:$leaks"
 	run_nerdc network rm "$NET1" "$NET2"
 }
+
+# released ID: no iptables rule, host-local IP or netns mount names the container any more.
+released()
+{
+	local id=$1
+	if command -v iptables-save >/dev/null && iptables-save | grep -q "$id"; then
+		return 1
+	fi
+	! grep -rqs "^$id" /var/lib/cni/networks/ && ! grep -qs "/netns/[^ ]*$id" /proc/self/mountinfo
+}
+
+@test "a container that exits on its own frees its IP, port rules and netns, as Docker's" {
+	local name=ex-$(random_string 6) id i
+	run_nerdc run -d --name "$name" -p 127.0.0.1:18090:80 busybox sh -c 'sleep 1; exit 3'
+	id=$output
+	remember "$id"
+	grep -rqs "^$id" /var/lib/cni/networks/ || die "host-local holds no IP for $id"
+	for i in $(seq 50); do
+		released "$id" && break
+		sleep 0.2
+	done
+	released "$id" || die "the exited $id still holds its network"
+	run_nerdc inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$name"
+	assert_equal "$output" "exited 3"
+	# start attaches it again, and a foreground run frees it when it returns
+	run_nerdc start "$name"
+	grep -rqs "^$id" /var/lib/cni/networks/ || die "start did not attach $id again"
+	run_nerdc rm -f "$name"
+	run_nerdc 4 run --name "$name" busybox sh -c 'exit 4'
+	run_nerdc inspect -f '{{.Id}}' "$name"
+	id=$output
+	remember "$id"
+	released "$id" || die "the foreground run left the network of $id"
+	run_nerdc rm "$name"
+}
