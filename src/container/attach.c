@@ -278,6 +278,20 @@ fork_keeper(struct container_attach *a)
 	return 0;
 }
 
+/* The FIFOs and their directory. */
+static void
+remove_fifos(const struct container_attach *a)
+{
+	if (a->in_path)
+		unlink(a->in_path);
+	if (a->out_path)
+		unlink(a->out_path);
+	if (a->err_path)
+		unlink(a->err_path);
+	if (a->dir)
+		rmdir(a->dir);
+}
+
 /* What the logging process under a shim would do at the exit (see restart.h). */
 static void
 keeper_exit_actions(struct container_attach *a)
@@ -307,14 +321,7 @@ keeper_finish(struct container_attach *a)
 		logging_wait_logger(a->store, a->ns, a->id, 30000, NULL);
 	if (a->in_fd >= 0)
 		close(a->in_fd);
-	if (a->in_path)
-		unlink(a->in_path);
-	if (a->out_path)
-		unlink(a->out_path);
-	if (a->err_path)
-		unlink(a->err_path);
-	if (a->dir)
-		rmdir(a->dir);
+	remove_fifos(a);
 	if (a->store)
 		keeper_exit_actions(a);
 	_exit(0);
@@ -573,17 +580,8 @@ container_attach_release(struct container_attach *a)
 	if (a->err_fd >= 0)
 		close(a->err_fd);
 	a->in_fd = a->out_fd = a->err_fd = -1;
-	if (a->handed_off)
-		goto out;
-	if (a->in_path)
-		unlink(a->in_path);
-	if (a->out_path)
-		unlink(a->out_path);
-	if (a->err_path)
-		unlink(a->err_path);
-	if (a->dir)
-		rmdir(a->dir);
-out:
+	if (!a->handed_off)
+		remove_fifos(a);
 	free(a->dir);
 	free(a->in_path);
 	free(a->out_path);
