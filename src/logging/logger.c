@@ -20,6 +20,7 @@
 
 #include "base/xalloc.h"
 #include "ctd/events.h"
+#include "ctd/tasks.h"
 #include "logging/jsonfile.h"
 #include "logging/logging.h"
 #include "base/banned.h"
@@ -27,6 +28,7 @@
 enum { FD_STDOUT = 3, FD_STDERR = 4, FD_READY = 5 };
 
 struct exit_watch {
+	const char *host, *ns, *id;
 	struct ctd *ctd;
 	struct ctd_stream *sub;
 	int notify;		/* write end: one byte when the task exited (or watching failed) */
@@ -42,18 +44,56 @@ now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/*
+ * containerd went away (a restart, an upgrade) and took the subscription along: subscribe
+ * again once it answers, then ask whether the task exited meanwhile. 1 with *ret_status when
+ * it did, 0 when the new subscription is in place, -1 when the task is gone (deleted: EOF
+ * and the shim's SIGTERM end us then).
+ */
+static int
+watch_resume(struct exit_watch *w, uint32_t *ret_status)
+{
+	const struct timespec pause = { 0, 500 * 1000 * 1000 };
+	_cleanup_ctd_msg_ CtdProcess *t = NULL;
+	_cleanup_err_ struct err *e = NULL;
+
+	ctd_stream_free(TAKE_PTR(w->sub));
+	ctd_free(TAKE_PTR(w->ctd));
+	for (;;) {
+		nanosleep(&pause, NULL);
+		if (ctd_connect(w->host, w->ns, &w->ctd, NULL) == 0 &&
+		    ctd_events_subscribe_exit(w->ctd, w->ns, w->id, &w->sub, NULL) == 0)
+			break;
+		ctd_free(TAKE_PTR(w->ctd));
+	}
+	if (ctd_tasks_get(w->ctd, w->id, NULL, &t, &e) < 0)
+		return err_is(&e, ERR_NOT_FOUND) ? -1 : 0;
+	if (t->status != CONTAINERD__V1__TYPES__STATUS__STOPPED)
+		return 0;
+	*ret_status = t->exit_status;
+	return 1;
+}
+
 static void *
 watch_exit(void *arg)
 {
 	struct exit_watch *w = arg;
-	_cleanup_err_ struct err *err = NULL;
 	char c = 'x';
 
-	/*
-	 * The filter lets only this task's own exit through. If containerd goes away instead,
-	 * EOF and the shim's SIGTERM end us at task delete.
-	 */
-	if (ctd_events_recv_exit(w->sub, &w->status, &err) == 0 && write(w->notify, &c, 1) < 0)
+	/* The filter lets only this task's own exit through. */
+	for (;;) {
+		_cleanup_err_ struct err *err = NULL;
+		int r;
+
+		if (ctd_events_recv_exit(w->sub, &w->status, &err) == 0)
+			break;
+		r = watch_resume(w, &w->status);
+		if (r < 0)
+			return NULL;
+		if (r > 0)
+			break;
+	}
+	if (write(w->notify, &c, 1) < 0)
 		return NULL;
 	return NULL;
 }
@@ -65,6 +105,9 @@ watch_start(const char *host, const char *ns, const char *id, struct exit_watch 
 {
 	if (!host || !*host)
 		return err_set(errp, ERR_INVALID, "log config names no containerd address");
+	w->host = host;
+	w->ns = ns;
+	w->id = id;
 	if (ctd_connect(host, ns, &w->ctd, errp) < 0)
 		return -1;
 	return ctd_events_subscribe_exit(w->ctd, ns, id, &w->sub, errp);
@@ -124,7 +167,7 @@ run(const char *store, const char *ns, const char *id, logging_exit_fn on_exit, 
 	_cleanup_close_ int lock_fd = -1;
 	_cleanup_close_ int sig_fd = -1;
 	struct jsonlog_writer *wr = NULL;
-	struct exit_watch watch = { NULL, NULL, -1 };
+	struct exit_watch watch = { .notify = -1 };
 	int exit_pipe[2] = { -1, -1 };
 	bool open_fd[2] = { true, true };
 	bool exited = false;
