@@ -14,7 +14,7 @@ set -euo pipefail
 declare -A DEPS=(
 	[build]="meson ninja-build pkg-config gcc libc6-dev libnghttp2-dev libprotobuf-c-dev
 		protobuf-c-compiler libjansson-dev libcmocka-dev libfyaml-dev libcurl4-openssl-dev
-		libssl-dev libarchive-dev zlib1g-dev libzstd-dev libjose-dev libfuse3-dev"
+		libssl-dev nettle-dev libarchive-dev zlib1g-dev libzstd-dev libjose-dev libfuse3-dev"
 	[runtime]="containerd runc containernetworking-plugins iptables iproute2 tini"
 	[test]="bats hyperfine docker-registry skopeo umoci busybox-static apache2-utils curl jq
 		util-linux procps coreutils openssl python3 podman"

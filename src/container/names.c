@@ -153,7 +153,11 @@ write_owner(int dirfd, const char *data_store, const char *ns, const char *name,
 	_cleanup_free_ char *path = xasprintf("%s/names/%s/%s", data_store, ns, name);
 
 	(void)dirfd;
-	return fs_write_atomic(path, id, strlen(id), 0600, errp);
+	/*
+	 * No fsync, as nerdctl's name store: a run does not wait for a journal flush; a power
+	 * loss right after may lose the entry, and then the name could be given twice.
+	 */
+	return fs_write_replace(path, id, strlen(id), 0600, errp);
 }
 
 static int
