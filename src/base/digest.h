@@ -1,6 +1,7 @@
 /*
- * Content digests as OCI writes them ("sha256:<64 lowercase hex>"), computed with libcrypto,
- * which is opened on first use (see dl.h) rather than linked.
+ * Content digests as OCI writes them ("sha256:<64 lowercase hex>"): streams with libcrypto,
+ * one-shot digests (digest_bytes) with libnettle, both opened on first use (see dl.h)
+ * rather than linked.
  */
 #pragma once
 
@@ -30,7 +31,10 @@ void digester_free(struct digester *d);
 DEFINE_CLEANUP_FUNC(digester_freep, struct digester *, digester_free)
 #define _cleanup_digester_ _cleanup_(digester_freep)
 
-/* SHA-256 of p[0..n) as "sha256:<hex>" in ret. Errors as digester_new. */
+/*
+ * SHA-256 of p[0..n) as "sha256:<hex>" in ret: libnettle (~0.2 ms to load, against ~3 ms for
+ * libcrypto), or libcrypto when libnettle.so.8 is missing (errors then as digester_new).
+ */
 int digest_bytes(const void *p, size_t n, char ret[DIGEST_STR_SIZE], struct err **errp);
 
 /*
