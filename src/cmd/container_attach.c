@@ -42,13 +42,6 @@ logger_active(void *arg)
 	return logging_logger_active(a->store, a->ns, a->id);
 }
 
-static bool
-spec_has_terminal(const CtdContainer *r)
-{
-	return r->spec && r->spec->value.len &&
-	       memmem(r->spec->value.data, r->spec->value.len, "\"terminal\":true", 15);
-}
-
 int
 cmd_ctr_attach(struct cmd_ctr *x, const CtdContainer *rec, const struct cmd_attach *o,
 	       struct err **errp)
@@ -101,7 +94,7 @@ cmd_ctr_attach(struct cmd_ctr *x, const CtdContainer *rec, const struct cmd_atta
 		clock_gettime(CLOCK_REALTIME, &now);
 		ro.tail = -1;
 		ro.since_ns = (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec;
-		if (container_attach_stdin(&in, task->stdin, spec_has_terminal(rec), errp) < 0)
+		if (container_attach_stdin(&in, task->stdin, container_spec_terminal(rec), errp) < 0)
 			goto out;
 	}
 	ro.active_ctx = &a;

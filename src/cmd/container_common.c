@@ -147,15 +147,11 @@ cmd_ctr_foreground(struct cmd_ctr *x, const CtdContainer *r, const struct cmd_fg
 	container_sigproxy_stop(TAKE_PTR(sp));
 	/* No logging process under a shim saw this exit: do the restart bookkeeping here. */
 	if (!fg->delete_task) {
-		_cleanup_(ctd_msg_freep) CtdContainer *now = NULL;
-
 		if (container_label(r, LABEL_RESTART_POLICY) &&
 		    container_restart_after_exit(&x->env, r->id, status, errp) < 0)
 			goto out;
 		/* Docker frees the network of an exited container at once. */
-		if (cni_networked(r) &&
-		    (ctd_containers_get(x->env.c, r->id, &now, errp) < 0 ||
-		     container_net_after_exit(&x->env, now, errp) < 0))
+		if (cni_networked(r) && container_net_after_exit(&x->env, r->id, errp) < 0)
 			goto out;
 	}
 	/*

@@ -8,13 +8,6 @@
 #include "container/labels.h"
 #include "base/banned.h"
 
-/* Whether the container's spec asks for a terminal (set by run/create -t). */
-static bool
-spec_terminal(const CtdContainer *r)
-{
-	return r->spec && memmem(r->spec->value.data, r->spec->value.len, "\"terminal\":true", 15);
-}
-
 /*
  * A container made with -i gets its stdin open, held by an IO keeper, as `run -d -i` does:
  * Docker's start keeps OpenStdin containers attachable.
@@ -24,8 +17,8 @@ start_open_stdin(struct cmd_ctr *x, const CtdContainer *r, struct err **errp)
 {
 	_cleanup_(ctd_msg_freep) CtdProcess *t = NULL;
 	_cleanup_err_ struct err *e = NULL;
-	struct cmd_fg fg = { .stdin_open = true, .tty = spec_terminal(r), .want_stdout = true,
-			     .want_stderr = true, .detach = true };
+	struct cmd_fg fg = { .stdin_open = true, .tty = container_spec_terminal(r),
+			     .want_stdout = true, .want_stderr = true, .detach = true };
 
 	if (ctd_tasks_get(x->env.c, r->id, NULL, &t, &e) == 0) {
 		if (container_state_of(t) == CONTAINER_RUNNING)
@@ -82,7 +75,7 @@ start_attached(struct cli *cli, struct cmd_ctr *x, const char *arg, bool interac
 	}
 	err_clear(&err);
 	fg.stdin_open = interactive;
-	fg.tty = spec_terminal(r);
+	fg.tty = container_spec_terminal(r);
 	fg.sig_proxy = true;
 	fg.want_stdout = fg.want_stderr = true;
 	fg.detach_keys = detach_keys;

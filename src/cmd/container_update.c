@@ -92,17 +92,6 @@ updated_spec(const CtdContainer *r, json_t *add, json_t **ret_resources, struct 
 	return spec;
 }
 
-/* Labels with a value, or deleted (value NULL), one Update call each. */
-static int
-set_labels(struct cmd_ctr *x, const char *id, const char *const *kv, size_t n,
-	   struct err **errp)
-{
-	for (size_t i = 0; i < n; i += 2)
-		if (container_set_label(&x->env, id, kv[i], kv[i + 1], errp) < 0)
-			return -1;
-	return 0;
-}
-
 /*
  * Docker's update --restart: the policy applies from now on if the container runs, from
  * its next start otherwise (an exited container is not started by it).
@@ -126,7 +115,7 @@ set_restart(struct cmd_ctr *x, const CtdContainer *r, const char *policy, struct
 		const char *kv[] = { LABEL_RESTART_STATUS, NULL, LABEL_RESTART_LOGURI, NULL,
 				     LABEL_RESTART_POLICY, NULL };
 
-		return set_labels(x, r->id, kv, ARRAY_SIZE(kv), errp);
+		return container_set_labels(&x->env, r->id, kv, ARRAY_SIZE(kv), errp);
 	}
 	if (restart_monitor_has_policies(x->env.c, &native, errp) < 0)
 		return -1;
@@ -138,8 +127,8 @@ set_restart(struct cmd_ctr *x, const CtdContainer *r, const char *policy, struct
 			return err_set(errp, ERR_UNIMPLEMENTED,
 				       "--restart=%s for a container without a logging process (--log-driver none): not implemented yet",
 				       policy);
-		restart_exit_hook_argv(&x->env, r->id, &argv);
-		if (exit_hook_write(x->store, x->env.ns, r->id, argv.v, errp) < 0)
+		if (restart_exit_hook_argv(&x->env, r->id, &argv, errp) < 0 ||
+		    exit_hook_write(x->store, x->env.ns, r->id, argv.v, errp) < 0)
 			return -1;
 	}
 	if (ctd_tasks_get(x->env.c, r->id, NULL, &task, &e) < 0 && !err_is(&e, ERR_NOT_FOUND))
@@ -150,7 +139,7 @@ set_restart(struct cmd_ctr *x, const CtdContainer *r, const char *policy, struct
 		const char *kv[] = { LABEL_RESTART_LOGURI, uri, LABEL_RESTART_POLICY, policy,
 				     LABEL_RESTART_STATUS, running ? "running" : "stopped" };
 
-		return set_labels(x, r->id, kv, ARRAY_SIZE(kv), errp);
+		return container_set_labels(&x->env, r->id, kv, ARRAY_SIZE(kv), errp);
 	}
 }
 

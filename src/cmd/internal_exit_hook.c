@@ -39,7 +39,7 @@ CMD(internal_exit_hook)
 		const char *auto_rm = container_label(r, LABEL_AUTO_REMOVE);
 
 		if ((auto_rm && !strcmp(auto_rm, "true") ? container_auto_remove(&x.env, r, &err)
-							 : container_net_after_exit(&x.env, r, &err)) < 0)
+							 : container_net_after_exit(&x.env, r->id, &err)) < 0)
 			rc = cmd_fail(cli, err);
 	}
 	cmd_ctr_release(&x);

@@ -194,24 +194,42 @@ container_exited_at(const CtdProcess *task)
 }
 
 int
+container_set_labels(struct container_env *env, const char *id, const char *const *kv, size_t n,
+		     struct err **errp)
+{
+	CtdContainer rec = CONTAINERD__SERVICES__CONTAINERS__V1__CONTAINER__INIT;
+	_cleanup_strv_ struct strv set = STRV_INIT, paths = STRV_INIT;
+	int r;
+
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		if (kv[i + 1])
+			strv_pushf(&set, "%s=%s", kv[i], kv[i + 1]);
+		strv_pushf(&paths, "labels.%s", kv[i]);
+	}
+	rec.id = (char *)id;
+	if (set.n)
+		rec.labels = (void *)ctd_labels_build(
+			&containerd__services__containers__v1__container__labels_entry__descriptor,
+			set.v, &rec.n_labels);
+	r = ctd_containers_update(env->c, &rec, paths.v, NULL, errp);
+	ctd_labels_free((struct ctd_label **)rec.labels, rec.n_labels);
+	return r;
+}
+
+int
 container_set_label(struct container_env *env, const char *id, const char *key,
 		    const char *value, struct err **errp)
 {
-	CtdContainer rec = CONTAINERD__SERVICES__CONTAINERS__V1__CONTAINER__INIT;
-	_cleanup_free_ char *kv = value ? xasprintf("%s=%s", key, value) : NULL;
-	_cleanup_free_ char *path = xasprintf("labels.%s", key);
-	char *kvs[] = { kv, NULL };
-	char *paths[] = { path, NULL };
-	int r;
+	const char *kv[] = { key, value };
 
-	rec.id = (char *)id;
-	if (kv)
-		rec.labels = (void *)ctd_labels_build(
-			&containerd__services__containers__v1__container__labels_entry__descriptor,
-			kvs, &rec.n_labels);
-	r = ctd_containers_update(env->c, &rec, paths, NULL, errp);
-	ctd_labels_free((struct ctd_label **)rec.labels, rec.n_labels);
-	return r;
+	return container_set_labels(env, id, kv, 2, errp);
+}
+
+bool
+container_spec_terminal(const CtdContainer *r)
+{
+	return r->spec && r->spec->value.len &&
+	       memmem(r->spec->value.data, r->spec->value.len, "\"terminal\":true", 15);
 }
 
 int
@@ -290,12 +308,9 @@ container_start_detached(struct container_env *env, const CtdContainer *r, struc
 	} else if (!err_is(&e, ERR_NOT_FOUND)) {
 		return err_move(errp, &e);
 	}
-	io.terminal = task ? task->terminal : false;
-	if (r->spec && r->spec->value.len) {
-		/* The spec says whether the process wants a terminal. */
-		io.terminal = memmem(r->spec->value.data, r->spec->value.len, "\"terminal\":true",
-				     15) != NULL;
-	}
+	/* The spec says whether the process wants a terminal. */
+	io.terminal = r->spec && r->spec->value.len ? container_spec_terminal(r)
+						    : task && task->terminal;
 	if (container_mark_starting(env, r, errp) < 0 ||
 	    container_task_create(env, r, &io, NULL, errp) < 0)
 		return -1;
@@ -322,10 +337,13 @@ container_mark_stopped(struct container_env *env, const CtdContainer *r, bool ex
 	if (!exited)
 		return container_set_label(env, r->id, LABEL_RESTART_STATUS, NULL, errp);
 	/* containerd >= 1.7 keeps unless-stopped containers down across its restarts by this. */
-	if (container_label(r, LABEL_RESTART_POLICY) &&
-	    container_set_label(env, r->id, LABEL_RESTART_EXPLICITLY_STOPPED, "true", errp) < 0)
-		return -1;
-	return container_set_label(env, r->id, LABEL_RESTART_STATUS, "stopped", errp);
+	{
+		const char *kv[] = { LABEL_RESTART_STATUS, "stopped",
+				     LABEL_RESTART_EXPLICITLY_STOPPED, "true" };
+
+		return container_set_labels(env, r->id, kv,
+					    container_label(r, LABEL_RESTART_POLICY) ? 4 : 2, errp);
+	}
 }
 
 /* Waits for the init process; timeout_ms 0 waits forever. ERR_TIMEOUT when it runs out. */

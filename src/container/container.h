@@ -114,6 +114,11 @@ int container_remove(struct container_env *env, const CtdContainer *r, bool forc
  */
 int container_set_label(struct container_env *env, const char *id, const char *key,
 			const char *value, struct err **errp);
+/* The same for n/2 pairs kv[2i] (key), kv[2i+1] (value or NULL), in one Update call. */
+int container_set_labels(struct container_env *env, const char *id, const char *const *kv,
+			 size_t n, struct err **errp);
+/* Whether r's runtime spec asks for a terminal (run/create -t). */
+bool container_spec_terminal(const CtdContainer *r);
 
 /*
  * Creates r's task with io (rootfs from r's snapshot). runc's "executable file not found"

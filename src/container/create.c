@@ -635,8 +635,8 @@ do_create(struct container_env *env, struct container_create_opts *o, struct und
 		/* The logging process starts the hook; with --log-driver none it logs nothing. */
 		if (!log_uri && !(log_uri = logging_uri(env->data_store, errp)))
 			return -1;
-		restart_exit_hook_argv(env, id, &argv);
-		if (exit_hook_write(env->data_store, env->ns, id, argv.v, errp) < 0)
+		if (restart_exit_hook_argv(env, id, &argv, errp) < 0 ||
+		    exit_hook_write(env->data_store, env->ns, id, argv.v, errp) < 0)
 			return -1;
 	}
 

@@ -78,24 +78,18 @@ restart_monitor_has_policies(struct ctd *c, bool *ret, struct err **errp)
 	return 0;
 }
 
-void
-restart_exit_hook_argv(const struct container_env *env, const char *id, struct strv *out)
+int
+restart_exit_hook_argv(const struct container_env *env, const char *id, struct strv *out,
+		       struct err **errp)
 {
-	char self[4096];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	self[n < 0 ? 0 : n] = '\0';
-	strv_push(out, n > 0 ? self : "nerdc");
-	strv_pushf(out, "--address=%s", env->address);
-	strv_pushf(out, "--namespace=%s", env->ns);
-	strv_pushf(out, "--data-root=%s", env->net->data_root);
-	strv_pushf(out, "--cni-path=%s", env->net->cni_path);
-	strv_pushf(out, "--cni-netconfpath=%s", env->net->netconf_path);
+	if (net_self_argv(env->net, out, errp) < 0)
+		return -1;
 	if (env->cgroup_manager)
 		strv_pushf(out, "--cgroup-manager=%s", env->cgroup_manager);
 	strv_push(out, "internal");
 	strv_push(out, "exit-hook");
 	strv_push(out, id);
+	return 0;
 }
 
 /* Whether the monitor will start the container again after this exit (Docker's rules). */
@@ -142,15 +136,12 @@ has_policy(const CtdContainer *r)
 int
 container_mark_starting(struct container_env *env, const CtdContainer *r, struct err **errp)
 {
+	const char *kv[] = { LABEL_RESTART_STATUS, "starting", LABEL_RESTART_COUNT, NULL,
+			     LABEL_RESTART_EXPLICITLY_STOPPED, NULL };
+
 	if (!has_policy(r))
 		return 0;
-	if (container_label(r, LABEL_RESTART_COUNT) &&
-	    container_set_label(env, r->id, LABEL_RESTART_COUNT, NULL, errp) < 0)
-		return -1;
-	if (container_label(r, LABEL_RESTART_EXPLICITLY_STOPPED) &&
-	    container_set_label(env, r->id, LABEL_RESTART_EXPLICITLY_STOPPED, NULL, errp) < 0)
-		return -1;
-	return container_set_label(env, r->id, LABEL_RESTART_STATUS, "starting", errp);
+	return container_set_labels(env, r->id, kv, ARRAY_SIZE(kv), errp);
 }
 
 int
@@ -223,14 +214,11 @@ container_restart_after_exit(struct container_env *env, const char *id, uint32_t
 		return container_set_label(env, id, LABEL_RESTART_STATUS, "stopped", errp);
 	{
 		char buf[16];
+		const char *kv[] = { LABEL_RESTART_COUNT, buf, LABEL_RESTART_STATUS, "running" };
 
 		snprintf(buf, sizeof(buf), "%d", count + 1);
-		if (container_set_label(env, id, LABEL_RESTART_COUNT, buf, errp) < 0)
-			return -1;
+		return container_set_labels(env, id, kv, ARRAY_SIZE(kv), errp);
 	}
-	return strcmp(want, "running") ? container_set_label(env, id, LABEL_RESTART_STATUS,
-							     "running", errp)
-				       : 0;
 }
 
 int
@@ -259,14 +247,13 @@ task_still_down(void *arg)
 }
 
 int
-container_net_after_exit(struct container_env *env, const CtdContainer *r, struct err **errp)
+container_net_after_exit(struct container_env *env, const char *id, struct err **errp)
 {
-	const char *want = container_label(r, LABEL_RESTART_STATUS);
-	struct down_check d = { env, r->id };
+	struct down_check d = { env, id };
 
-	if (!env->net || (want && (!strcmp(want, "running") || !strcmp(want, "starting"))))
+	if (!env->net)
 		return 0;
-	return net_detach_if(env->net, env->ns, r->id, task_still_down, &d, errp);
+	return net_detach_if(env->net, env->ns, id, task_still_down, &d, errp);
 }
 
 int

@@ -42,11 +42,11 @@ void restart_policy_of(const CtdContainer *r, struct restart_policy *ret);
 int restart_monitor_has_policies(struct ctd *c, bool *ret, struct err **errp);
 
 /*
- * The exit hook's command line for container id: this executable with the global options of
- * env (address, namespace, data root, CNI paths, cgroup manager), then "internal exit-hook
- * id". env->net must be set.
+ * The exit hook's command line for container id: net_self_argv of env->net (must be set),
+ * --cgroup-manager, then "internal exit-hook id".
  */
-void restart_exit_hook_argv(const struct container_env *env, const char *id, struct strv *out);
+int restart_exit_hook_argv(const struct container_env *env, const char *id, struct strv *out,
+			   struct err **errp);
 
 /*
  * A start by the user, in two steps around creating and starting the task, so that the
@@ -83,11 +83,10 @@ int container_logger_exit(struct ctd *c, const char *store, const char *ns, cons
 			  uint32_t status, struct err **errp);
 /*
  * Docker frees an exited container's addresses and ports at once: the network of container
- * id is detached (net_detach_if) unless its task has been replaced or deleted meanwhile or
- * the restart monitor is about to start it again (status label "running"). env->net set.
+ * id is detached (net_detach_if) unless its task has been replaced or deleted meanwhile
+ * (a restart by the monitor or a `start` attaches it again). Nothing without env->net.
  */
-int container_net_after_exit(struct container_env *env, const CtdContainer *r,
-			     struct err **errp);
+int container_net_after_exit(struct container_env *env, const char *id, struct err **errp);
 
 /*
  * The exit hook's work (`internal exit-hook`): removes an auto-remove (--rm) container with

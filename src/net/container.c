@@ -454,23 +454,33 @@ net_plan_new(const struct net_env *env, struct ctd *c, const char *id, const cha
 }
 
 int
-net_hook_command(const struct net_env *env, const char *event, char **ret_path,
-		 struct strv *args, struct strv *env_out, struct err **errp)
+net_self_argv(const struct net_env *env, struct strv *args, struct err **errp)
 {
 	char self[4096];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	const char *path = getenv("PATH");
 
 	if (n < 0)
 		return err_sys(errp, errno, "readlink /proc/self/exe");
 	self[n] = '\0';
-	*ret_path = xstrdup(self);
 	strv_push(args, self);
 	strv_pushf(args, "--address=%s", env->address);
 	strv_pushf(args, "--namespace=%s", env->ns);
 	strv_pushf(args, "--data-root=%s", env->data_root);
 	strv_pushf(args, "--cni-path=%s", env->cni_path);
 	strv_pushf(args, "--cni-netconfpath=%s", env->netconf_path);
+	return 0;
+}
+
+int
+net_hook_command(const struct net_env *env, const char *event, char **ret_path,
+		 struct strv *args, struct strv *env_out, struct err **errp)
+{
+	const char *path = getenv("PATH");
+	size_t first = args->n;
+
+	if (net_self_argv(env, args, errp) < 0)
+		return -1;
+	*ret_path = xstrdup(args->v[first]);
 	strv_push(args, "internal");
 	strv_push(args, "oci-hook");
 	strv_push(args, event);

@@ -247,6 +247,13 @@ int net_plan_new(const struct net_env *env, struct ctd *c, const char *id, const
 		 struct err **errp);
 
 /*
+ * Appends this executable (/proc/self/exe) and the global options that point a nerdc run
+ * later by someone else (runc, the logging process) at the same containerd, namespace,
+ * data root and CNI setup: --address, --namespace, --data-root, --cni-path,
+ * --cni-netconfpath.
+ */
+int net_self_argv(const struct net_env *env, struct strv *args, struct err **errp);
+/*
  * One OCI hook running this nerdc binary (/proc/self/exe resolved) as `nerdc --address A
  * --namespace N --data-root D --cni-path P --cni-netconfpath C internal oci-hook EVENT`.
  * event: "createRuntime" or "postStop". *ret_path is new; args (args[0] included) and env
