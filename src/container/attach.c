@@ -202,8 +202,10 @@ restore_tty(struct container_attach *a)
 	}
 }
 
-/* Raw mode on our terminal when stdin is one, as Docker's term.SetRawTerminal (output
- * processing kept); restore_tty undoes it. */
+/*
+ * Raw mode on our terminal when stdin is one, as Docker's term.SetRawTerminal (output
+ * processing kept); restore_tty undoes it.
+ */
 static void
 enter_raw(struct container_attach *a)
 {

@@ -2,8 +2,8 @@
  * The exit hook: a command line saved per container at create time and run, detached, by
  * whoever sees the task exit first without a CLI waiting for it (the logging process under
  * the shim, or the keeper of a detached container's FIFOs). It does what Docker's daemon
- * does at exit: --rm and the restart policy's bookkeeping. We have no daemon, so the
- * command line records the CLI's global options the container was made with.
+ * does at exit: --rm, or freeing the network. We have no daemon, so the command line
+ * records the CLI's global options the container was made with.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -119,8 +119,8 @@ int logging_main(const char *store, logging_exit_fn on_exit);
 /*
  * The exit hook (exithook.c): "<store>/containers/<ns>/<id>/exit-hook.json", a JSON array
  * with the command line (nerdc and its global options, then "internal exit-hook <id>") to
- * run once the task has exited when no CLI waits for it: `run -d --rm` and the restart
- * policies' bookkeeping. Only containers that need it have one.
+ * run once the task has exited when no CLI waits for it: `--rm` and freeing the network.
+ * Containers with neither, and no restart policy to keep books for, have none.
  */
 #define EXIT_HOOK_FILE "exit-hook.json"
 char *exit_hook_path(const char *store, const char *ns, const char *id);
